@@ -1,0 +1,53 @@
+# CPIMS — the two commands: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# `make run` is a local demo: debug mode, demo data, SQLite unless DATABASE_URL says otherwise.
+DEMO_ENV := DEBUG=1 CPIMS_DEMO=1
+
+.PHONY: run test lint format messages assets bench clean worker
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "CPIMS needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(DEMO_ENV) $(PY) manage.py migrate --noinput
+	$(DEMO_ENV) $(PY) manage.py load_demo
+	@echo "CPIMS is at http://$(HOST):$(PORT)/ (Ctrl-C stops the server and the worker)"
+	@$(DEMO_ENV) $(PY) manage.py run_worker & WORKER=$$!; \
+	  trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
+	  $(DEMO_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+
+worker: $(STAMP)
+	$(PY) manage.py run_worker
+
+test: $(STAMP)
+	$(PY) -m pytest -n 2 --dist loadfile -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Needs GNU gettext (apt-get install gettext); the compiled catalogues are committed.
+messages: $(STAMP)
+	DEBUG=1 $(PY) manage.py makemessages -l mn -l en --ignore=.venv --ignore=node_modules --ignore=tests --ignore=bench
+	DEBUG=1 $(PY) manage.py compilemessages -l mn -l en --ignore=.venv
+
+# Refresh vendored front-end assets from the npm registry (the copies are committed).
+assets:
+	npm install --no-audit --no-fund
+	cp node_modules/htmx.org/dist/htmx.min.js cpims/core/static/cpims/vendor/htmx.min.js
+
+clean:
+	rm -rf $(VENV) var node_modules

@@ -1,0 +1,80 @@
+"""The named permissions a role can hold. Code checks these names; roles are data."""
+
+from django.utils.translation import gettext_lazy as _
+
+CAPABILITIES: dict[str, str] = {
+    "admin.users": _("Manage users, agencies and roles"),
+    "admin.jobs": _("See and retry background jobs"),
+    "geo.manage": _("Manage the location tree"),
+    "audit.view": _("Search the audit log"),
+    "registry.view": _("See persons in the registry"),
+    "registry.edit": _("Register and edit persons"),
+    "registry.merge": _("Merge duplicate persons"),
+    "registry.import": _("Import persons from files"),
+    "helpline.contact": _("Record helpline contacts"),
+    "helpline.supervise": _("Supervise the helpline"),
+    "cases.view": _("See cases in scope"),
+    "cases.edit": _("Work on cases"),
+    "cases.approve": _("Approve case plans, closures and transfers"),
+    "referrals.receive": _("Receive referrals addressed to the agency"),
+    "reports.aggregate": _("See aggregate indicators (no personal data)"),
+    "reports.personal": _("See reports and lists with personal data"),
+    "exports.personal": _("Export personal data"),
+    "finance.view": _("See budgets and costs"),
+    "finance.edit": _("Enter budgets, unit costs and scenarios"),
+}
+
+# Default roles: code -> (Mongolian name, English name, capabilities, scope hint).
+DEFAULT_ROLES: dict[str, tuple[str, str, list[str]]] = {
+    "sysadmin": (
+        "Системийн администратор",
+        "System administrator",
+        ["admin.users", "admin.jobs", "geo.manage"],
+    ),
+    "counsellor": (
+        "Тусламжийн утасны зөвлөх",
+        "Helpline counsellor",
+        ["helpline.contact", "registry.view", "registry.edit"],
+    ),
+    "helpline_supervisor": (
+        "Тусламжийн утасны ахлах",
+        "Helpline supervisor",
+        [
+            "helpline.contact",
+            "helpline.supervise",
+            "registry.view",
+            "registry.edit",
+            "cases.view",
+            "reports.personal",
+        ],
+    ),
+    "social_worker": (
+        "Нийгмийн ажилтан",
+        "Social worker (case worker)",
+        ["cases.view", "cases.edit", "registry.view", "registry.edit"],
+    ),
+    "mdt_member": ("Хамтарсан багийн гишүүн", "MDT member", ["cases.view", "registry.view"]),
+    "cp_officer": (
+        "Хүүхэд хамгааллын мэргэжилтэн",
+        "Child protection officer (aimag/district)",
+        [
+            "cases.view",
+            "cases.edit",
+            "cases.approve",
+            "registry.view",
+            "registry.edit",
+            "registry.merge",
+            "reports.personal",
+            "reports.aggregate",
+            "exports.personal",
+        ],
+    ),
+    "service_provider": ("Үйлчилгээ үзүүлэгч", "Service provider", ["referrals.receive"]),
+    "national_analyst": ("Үндэсний шинжээч", "National analyst", ["reports.aggregate"]),
+    "finance_officer": (
+        "Санхүүгийн ажилтан",
+        "Finance officer",
+        ["finance.view", "finance.edit", "reports.aggregate"],
+    ),
+    "auditor": ("Аудитор", "Auditor", ["audit.view"]),
+}

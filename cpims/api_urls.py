@@ -1,0 +1,21 @@
+"""Everything under /api/v1/. Each domain registers its viewsets here."""
+
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from cpims.accounts.api import AgencyViewSet, RoleViewSet, UserViewSet, me
+from cpims.audit.api import AuditEventViewSet
+from cpims.geo.api import LocationViewSet
+
+router = DefaultRouter()
+router.include_root_view = False
+router.register("locations", LocationViewSet, basename="location")
+router.register("agencies", AgencyViewSet, basename="agency")
+router.register("users", UserViewSet, basename="user")
+router.register("roles", RoleViewSet, basename="role")
+router.register("audit-events", AuditEventViewSet, basename="audit-event")
+
+urlpatterns = [
+    path("me/", me, name="me"),
+    path("", include(router.urls)),
+]

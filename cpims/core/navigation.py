@@ -1,0 +1,39 @@
+"""The navigation each role sees: items appear only for the capabilities a user holds."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    capability: str | None
+
+
+NAV_ITEMS: list[NavItem] = [
+    NavItem(_("Home"), "core:home", None),
+    NavItem(_("Users"), "accounts:user_list", "admin.users"),
+    NavItem(_("Agencies"), "accounts:agency_list", "admin.users"),
+    NavItem(_("Roles"), "accounts:role_list", "admin.users"),
+    NavItem(_("Places"), "geo:location_list", None),
+    NavItem(_("Audit log"), "audit:event_list", "audit.view"),
+    NavItem(_("Background jobs"), "jobs:job_list", "admin.jobs"),
+]
+
+# Later domains register their items here (registry, helpline, cases, services, finance, reports).
+EXTRA_NAV_ITEMS: list[NavItem] = []
+
+
+def navigation_for(user, current_path: str) -> list[dict]:
+    if not user.is_authenticated:
+        return []
+    items = []
+    for item in [*NAV_ITEMS[:1], *EXTRA_NAV_ITEMS, *NAV_ITEMS[1:]]:
+        if item.capability is None or user.has_capability(item.capability):
+            url = reverse(item.url_name)
+            active = current_path == url if url == "/" else current_path.startswith(url)
+            items.append({"label": item.label, "url": url, "active": active})
+    return items

@@ -1,0 +1,19 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView
+
+urlpatterns = [
+    path("", include("cpims.core.urls")),
+    path("accounts/", include("cpims.accounts.urls")),
+    path("places/", include("cpims.geo.urls")),
+    path("audit/", include("cpims.audit.urls")),
+    path("jobs/", include("cpims.jobs.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", include(("cpims.api_urls", "api"), namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+]
+
+handler400 = "cpims.core.views.error_400"
+handler403 = "cpims.core.views.error_403"
+handler404 = "cpims.core.views.error_404"
+handler500 = "cpims.core.views.error_500"
