@@ -93,6 +93,8 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+STATIC_ROOT_DIR = Path(env("CPIMS_STATIC_ROOT", str(VAR_DIR / "static")))
+STATIC_ROOT_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'cpims.sqlite3'}"),
@@ -151,7 +153,7 @@ USE_TZ = True
 
 # --- Static files and uploads ---------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(env("CPIMS_STATIC_ROOT", str(VAR_DIR / "static")))
+STATIC_ROOT = STATIC_ROOT_DIR
 MEDIA_ROOT = Path(env("CPIMS_MEDIA_ROOT", str(VAR_DIR / "media")))
 # Hashed, compressed file names need `collectstatic` first; development and tests skip that.
 CPIMS_STATIC_MANIFEST = env_bool("CPIMS_STATIC_MANIFEST", not DEBUG)
