@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from cpims.accounts.api import AgencyViewSet, RoleViewSet, UserViewSet, me
 from cpims.audit.api import AuditEventViewSet
 from cpims.geo.api import LocationViewSet
+from cpims.registry.api import MergeViewSet, PersonViewSet, RegnoViewSet
 
 router = DefaultRouter()
 router.include_root_view = False
@@ -14,6 +15,9 @@ router.register("agencies", AgencyViewSet, basename="agency")
 router.register("users", UserViewSet, basename="user")
 router.register("roles", RoleViewSet, basename="role")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
+router.register("persons", PersonViewSet, basename="person")
+router.register("person-merges", MergeViewSet, basename="person-merge")
+router.register("registration-numbers", RegnoViewSet, basename="registration-number")
 
 urlpatterns = [
     path("me/", me, name="me"),

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "cpims.accounts",
     "cpims.audit",
     "cpims.jobs",
+    "cpims.registry",
 ]
 
 MIDDLEWARE = [

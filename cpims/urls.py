@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("cpims.core.urls")),
     path("accounts/", include("cpims.accounts.urls")),
     path("places/", include("cpims.geo.urls")),
+    path("registry/", include("cpims.registry.urls")),
     path("audit/", include("cpims.audit.urls")),
     path("jobs/", include("cpims.jobs.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

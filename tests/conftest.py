@@ -18,3 +18,9 @@ def user_factory(places):
 @pytest.fixture
 def admin_user(user_factory):
     return user_factory(role="sysadmin", scope="MN", username="root-admin")
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Tests create hundreds of users; production hashing strength is not what they test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -29,7 +29,7 @@ DEFAULT_ROLES: dict[str, tuple[str, str, list[str]]] = {
     "sysadmin": (
         "Системийн администратор",
         "System administrator",
-        ["admin.users", "admin.jobs", "geo.manage"],
+        ["admin.users", "admin.jobs", "geo.manage", "registry.import"],
     ),
     "counsellor": (
         "Тусламжийн утасны зөвлөх",
@@ -64,6 +64,7 @@ DEFAULT_ROLES: dict[str, tuple[str, str, list[str]]] = {
             "registry.view",
             "registry.edit",
             "registry.merge",
+            "registry.import",
             "reports.personal",
             "reports.aggregate",
             "exports.personal",

@@ -15,6 +15,8 @@ class NavItem:
 
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("Home"), "core:home", None),
+    NavItem(_("Persons"), "registry:person_list", "registry.view"),
+    NavItem(_("Import persons"), "registry:person_import", "registry.import"),
     NavItem(_("Users"), "accounts:user_list", "admin.users"),
     NavItem(_("Agencies"), "accounts:agency_list", "admin.users"),
     NavItem(_("Roles"), "accounts:role_list", "admin.users"),

@@ -13,7 +13,6 @@ from datetime import date
 
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 
-
 BIAS = 6.0
 PROPOSE_AT = 0.5
 HIGH_AT = 0.9
@@ -46,7 +45,9 @@ class MatchResult:
 
     @property
     def level(self) -> str:
-        return "high" if self.score >= HIGH_AT else "possible" if self.score >= PROPOSE_AT else "low"
+        return (
+            "high" if self.score >= HIGH_AT else "possible" if self.score >= PROPOSE_AT else "low"
+        )
 
 
 def _similar(a: str, b: str) -> float:
@@ -171,20 +172,37 @@ def match_score(a: PersonFacts, b: PersonFacts) -> MatchResult:
 
 
 def facts_from_input(
-    *, given_name: str, patronymic: str = "", family_name: str = "", sex: str = "U",
-    date_of_birth: date | None = None, dob_estimated: bool = False,
-    registration_number: str | None = None, phones: frozenset[str] = frozenset(),
-    soum_code: str = "", aimag_code: str = "",
+    *,
+    given_name: str,
+    patronymic: str = "",
+    family_name: str = "",
+    sex: str = "U",
+    date_of_birth: date | None = None,
+    dob_estimated: bool = False,
+    registration_number: str | None = None,
+    phones: frozenset[str] = frozenset(),
+    soum_code: str = "",
+    aimag_code: str = "",
 ) -> PersonFacts:
     from cpims.registry.keys import person_keys
 
-    keys = person_keys(given_name=given_name, patronymic=patronymic, family_name=family_name,
-                       date_of_birth=date_of_birth)
-    return PersonFacts(
-        given_key=keys.given_key, patronymic_key=keys.patronymic_key,
-        patronymic_initial=keys.patronymic_initial, family_key=keys.family_key, sex=sex or "U",
-        date_of_birth=date_of_birth, dob_estimated=dob_estimated,
-        registration_number=registration_number or None, phones=phones, soum_code=soum_code,
-        aimag_code=aimag_code, given_phonetic=keys.given_phonetic,
+    keys = person_keys(
+        given_name=given_name,
+        patronymic=patronymic,
+        family_name=family_name,
+        date_of_birth=date_of_birth,
     )
-
+    return PersonFacts(
+        given_key=keys.given_key,
+        patronymic_key=keys.patronymic_key,
+        patronymic_initial=keys.patronymic_initial,
+        family_key=keys.family_key,
+        sex=sex or "U",
+        date_of_birth=date_of_birth,
+        dob_estimated=dob_estimated,
+        registration_number=registration_number or None,
+        phones=phones,
+        soum_code=soum_code,
+        aimag_code=aimag_code,
+        given_phonetic=keys.given_phonetic,
+    )

@@ -28,7 +28,9 @@ class Person(models.Model):
         MULTIPLE = "multiple", _("Multiple")
 
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    external_id = models.CharField(_("external id"), max_length=64, null=True, blank=True, unique=True)
+    external_id = models.CharField(
+        _("external id"), max_length=64, null=True, blank=True, unique=True
+    )
     family_name = models.CharField(_("family (clan) name"), max_length=100, blank=True)
     patronymic = models.CharField(_("patronymic"), max_length=100, blank=True)
     given_name = models.CharField(_("given name"), max_length=100)
@@ -45,8 +47,12 @@ class Person(models.Model):
     )
     languages = models.CharField(_("languages"), max_length=100, blank=True)
     location = models.ForeignKey(
-        Location, verbose_name=_("current location"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        Location,
+        verbose_name=_("current location"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     address = models.TextField(_("address"), blank=True)
 
@@ -69,9 +75,13 @@ class Person(models.Model):
         indexes = [
             models.Index(fields=["given_key", "birth_year"], name="person_given_year_idx"),
             models.Index(fields=["given_phonetic", "birth_year"], name="person_phon_year_idx"),
-            models.Index(fields=["patronymic_initial", "given_phonetic"], name="person_patr_phon_idx"),
             models.Index(
-                fields=["given_key"], name="person_given_like_idx", opclasses=["varchar_pattern_ops"]
+                fields=["patronymic_initial", "given_phonetic"], name="person_patr_phon_idx"
+            ),
+            models.Index(
+                fields=["given_key"],
+                name="person_given_like_idx",
+                opclasses=["varchar_pattern_ops"],
             ),
             models.Index(fields=["location", "given_key"], name="person_place_given_idx"),
         ]
@@ -119,7 +129,9 @@ class Relationship(models.Model):
         PARTNER = "partner", _("Partner")
         OTHER = "other", _("Other")
 
-    from_person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relationships_from")
+    from_person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="relationships_from"
+    )
     to_person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relationships_to")
     kind = models.CharField(_("relationship"), max_length=16, choices=Kind.choices)
     created_at = models.DateTimeField(auto_now_add=True)

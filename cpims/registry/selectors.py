@@ -5,14 +5,13 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q, QuerySet
 
 from cpims.geo.models import Location
-from cpims.registry.identity.names import split_patronymic
+from cpims.registry.identity.names import patronymic_initial_key, split_patronymic
 from cpims.registry.identity.phone import PhoneError, normalise_phone
 from cpims.registry.identity.regno import RegnoError, parse_regno
-from cpims.registry.keys import patronymic_key_of
-from cpims.registry.identity.names import patronymic_initial_key
 from cpims.registry.identity.translit import name_key
+from cpims.registry.keys import patronymic_key_of
 from cpims.registry.matching import PROPOSE_AT, MatchResult, PersonFacts, match_score
-from cpims.registry.models import Person, PersonPhone
+from cpims.registry.models import Person, PersonPhone, Relationship
 
 SEARCH_LIMIT = 50
 CANDIDATES_PER_BLOCK = 100
@@ -42,12 +41,19 @@ def _location_codes(person: Person) -> tuple[str, str]:
 def facts_of(person: Person) -> PersonFacts:
     aimag, soum = _location_codes(person)
     return PersonFacts(
-        given_key=person.given_key, patronymic_key=person.patronymic_key,
-        patronymic_initial=person.patronymic_initial, family_key=person.family_key,
-        sex=person.sex, date_of_birth=person.date_of_birth, dob_estimated=person.dob_estimated,
+        given_key=person.given_key,
+        patronymic_key=person.patronymic_key,
+        patronymic_initial=person.patronymic_initial,
+        family_key=person.family_key,
+        sex=person.sex,
+        date_of_birth=person.date_of_birth,
+        dob_estimated=person.dob_estimated,
         registration_number=person.registration_number,
         phones=frozenset(p.number for p in person.phones.all()),
-        soum_code=soum, aimag_code=aimag, ident=person.pk, given_phonetic=person.given_phonetic,
+        soum_code=soum,
+        aimag_code=aimag,
+        ident=person.pk,
+        given_phonetic=person.given_phonetic,
     )
 
 
@@ -79,14 +85,17 @@ def _blocks(facts: PersonFacts) -> Q:
     return blocks
 
 
-def person_candidates(*, user, facts: PersonFacts, exclude_id: int | None = None,
-                      threshold: float = PROPOSE_AT) -> CandidateList:
+def person_candidates(
+    *, user, facts: PersonFacts, exclude_id: int | None = None, threshold: float = PROPOSE_AT
+) -> CandidateList:
     """Likely existing records of the person described by `facts`, best first."""
     pool = (
         Person.objects.filter(merged_into__isnull=True)
         .filter(_blocks(facts))
         .select_related("location")
-        .prefetch_related(Prefetch("phones", queryset=PersonPhone.objects.only("person_id", "number")))
+        .prefetch_related(
+            Prefetch("phones", queryset=PersonPhone.objects.only("person_id", "number"))
+        )
         .distinct()[: CANDIDATES_PER_BLOCK * 4]
     )
     scored = []
@@ -98,7 +107,9 @@ def person_candidates(*, user, facts: PersonFacts, exclude_id: int | None = None
             scored.append(Candidate(person=person, match=result))
     scored.sort(key=lambda c: -c.match.score)
     visible_ids = set(
-        persons_visible_to(user).filter(pk__in=[c.person.pk for c in scored]).values_list("pk", flat=True)
+        persons_visible_to(user)
+        .filter(pk__in=[c.person.pk for c in scored])
+        .values_list("pk", flat=True)
     )
     return CandidateList(
         visible=[c for c in scored if c.person.pk in visible_ids],
@@ -124,7 +135,11 @@ def person_search(*, user, query: SearchQuery, limit: int = SEARCH_LIMIT) -> lis
         place = Location.objects.filter(code=query.location_code).first()
         persons = persons.filter(location__path__startswith=place.path) if place else persons.none()
     if not text:
-        return list(persons.order_by("-id")[:limit]) if (query.birth_year or query.location_code) else []
+        return (
+            list(persons.order_by("-id")[:limit])
+            if (query.birth_year or query.location_code)
+            else []
+        )
     try:
         return list(persons.filter(registration_number=parse_regno(text).normalised)[:limit])
     except RegnoError:
@@ -144,12 +159,64 @@ def person_search(*, user, query: SearchQuery, limit: int = SEARCH_LIMIT) -> lis
     other = " ".join(words[:-1]) or patronymic
     if other:
         initial, key = patronymic_initial_key(other), patronymic_key_of(other)
-        narrowed = persons.filter(Q(patronymic_initial=initial) if not key else
-                                  Q(patronymic_key__startswith=key[:3]) | Q(patronymic_initial=initial,
-                                                                              patronymic_key=""))
+        narrowed = persons.filter(
+            Q(patronymic_initial=initial)
+            if not key
+            else Q(patronymic_key__startswith=key[:3])
+            | Q(patronymic_initial=initial, patronymic_key="")
+        )
     exact = list(narrowed.filter(given_key=given_key)[:limit])
     if len(exact) < limit:
         seen = {p.pk for p in exact}
         more = narrowed.filter(given_key__startswith=given_key).exclude(given_key=given_key)
         exact += [p for p in more[: limit * 2] if p.pk not in seen][: limit - len(exact)]
     return exact
+
+
+def person_relationships(person: Person, *, user) -> list[dict]:
+    """Both directions, phrased from this person's side, limited to visible persons."""
+    visible = persons_visible_to(user)
+    rows = []
+    for rel in Relationship.objects.filter(to_person=person).select_related("from_person"):
+        rows.append(
+            {
+                "relationship": rel,
+                "kind": rel.get_kind_display(),
+                "other": rel.from_person,
+                "direction": "of_this",
+                "visible": visible.filter(pk=rel.from_person_id).exists(),
+            }
+        )
+    for rel in Relationship.objects.filter(from_person=person).select_related("to_person"):
+        rows.append(
+            {
+                "relationship": rel,
+                "kind": rel.get_kind_display(),
+                "other": rel.to_person,
+                "direction": "this_is",
+                "visible": visible.filter(pk=rel.to_person_id).exists(),
+            }
+        )
+    return rows
+
+
+def person_household_children(person: Person, *, user) -> list[Person]:
+    """Other children of this person's parents and carers: the household a worker must see."""
+    carer_kinds = ["mother", "father", "guardian", "foster_carer", "grandparent"]
+    carers = Relationship.objects.filter(to_person=person, kind__in=carer_kinds).values(
+        "from_person"
+    )
+    children = Relationship.objects.filter(from_person__in=carers, kind__in=carer_kinds).values(
+        "to_person"
+    )
+    return list(persons_visible_to(user).filter(pk__in=children).exclude(pk=person.pk))
+
+
+def person_history(person: Person):
+    from cpims.audit.models import AuditEvent
+
+    return (
+        AuditEvent.objects.filter(object_type="registry.Person", object_id=str(person.pk))
+        .exclude(action="registry.person_viewed")
+        .order_by("-seq")[:200]
+    )

@@ -17,9 +17,20 @@ from cpims.registry.models import Person, PersonPhone, Relationship
 from cpims.registry.selectors import CandidateList, person_candidates
 
 PERSON_FIELDS = [
-    "external_id", "family_name", "patronymic", "given_name", "other_names", "sex",
-    "date_of_birth", "dob_estimated", "registration_number", "nationality", "disability",
-    "languages", "location_id", "address",
+    "external_id",
+    "family_name",
+    "patronymic",
+    "given_name",
+    "other_names",
+    "sex",
+    "date_of_birth",
+    "dob_estimated",
+    "registration_number",
+    "nationality",
+    "disability",
+    "languages",
+    "location_id",
+    "address",
 ]
 
 
@@ -95,7 +106,8 @@ def regno_warnings(data: PersonInput) -> list[str]:
         % {"sex": Person.Sex(parsed.sex).label},
     }
     problems = regno_disagreements(
-        parsed, birth_date=None if data.dob_estimated else data.date_of_birth,
+        parsed,
+        birth_date=None if data.dob_estimated else data.date_of_birth,
         sex=data.sex if data.sex in ("M", "F") else None,
     )
     return [messages[p] for p in problems if p in messages]
@@ -104,17 +116,35 @@ def regno_warnings(data: PersonInput) -> list[str]:
 def facts_for(data: PersonInput, phones: list[tuple[str, str]], regno: str):
     parts = [p for p in data.location.path.split("/") if p] if data.location else []
     return facts_from_input(
-        given_name=data.given_name, patronymic=data.patronymic, family_name=data.family_name,
-        sex=data.sex, date_of_birth=data.date_of_birth, dob_estimated=data.dob_estimated,
-        registration_number=regno or None, phones=frozenset(n for n, _ in phones),
-        aimag_code=parts[1] if len(parts) > 1 else "", soum_code=parts[2] if len(parts) > 2 else "",
+        given_name=data.given_name,
+        patronymic=data.patronymic,
+        family_name=data.family_name,
+        sex=data.sex,
+        date_of_birth=data.date_of_birth,
+        dob_estimated=data.dob_estimated,
+        registration_number=regno or None,
+        phones=frozenset(n for n, _ in phones),
+        aimag_code=parts[1] if len(parts) > 1 else "",
+        soum_code=parts[2] if len(parts) > 2 else "",
     )
 
 
 def _assign(person: Person, data: PersonInput, regno: str) -> None:
-    for name in ["given_name", "patronymic", "family_name", "other_names", "sex", "date_of_birth",
-                 "dob_estimated", "nationality", "disability", "languages", "location", "address",
-                 "external_id"]:
+    for name in [
+        "given_name",
+        "patronymic",
+        "family_name",
+        "other_names",
+        "sex",
+        "date_of_birth",
+        "dob_estimated",
+        "nationality",
+        "disability",
+        "languages",
+        "location",
+        "address",
+        "external_id",
+    ]:
         value = getattr(data, name)
         setattr(person, name, value.strip() if isinstance(value, str) else value)
     person.external_id = person.external_id or None
@@ -146,10 +176,17 @@ def person_create(*, actor, data: PersonInput, confirmed_new: bool = False) -> P
             raise PossibleDuplicate(candidates)
     person.save()
     _set_phones(person, phones)
-    audit_record(actor=actor, action="registry.person_created", object_type="registry.Person",
-                 object_id=person.pk, changes={**snapshot(person, PERSON_FIELDS),
-                                               "phones": [n for n, _ in phones],
-                                               "confirmed_new": confirmed_new})
+    audit_record(
+        actor=actor,
+        action="registry.person_created",
+        object_type="registry.Person",
+        object_id=person.pk,
+        changes={
+            **snapshot(person, PERSON_FIELDS),
+            "phones": [n for n, _ in phones],
+            "confirmed_new": confirmed_new,
+        },
+    )
     return person
 
 
@@ -161,8 +198,10 @@ def person_update(*, actor, person: Person, data: PersonInput, expected_version:
         raise VersionConflict(current, {})
     regno = clean_regno(data.registration_number)
     phones = clean_phones(data.phones)
-    before = {**snapshot(current, PERSON_FIELDS),
-              "phones": sorted(current.phones.values_list("number", flat=True))}
+    before = {
+        **snapshot(current, PERSON_FIELDS),
+        "phones": sorted(current.phones.values_list("number", flat=True)),
+    }
     _assign(current, data, regno)
     current.full_clean(exclude=["registration_number"])
     current.version += 1
@@ -171,8 +210,13 @@ def person_update(*, actor, person: Person, data: PersonInput, expected_version:
     after = {**snapshot(current, PERSON_FIELDS), "phones": sorted(n for n, _ in phones)}
     changes = field_changes(before, after)
     if changes:
-        audit_record(actor=actor, action="registry.person_updated", object_type="registry.Person",
-                     object_id=current.pk, changes=changes)
+        audit_record(
+            actor=actor,
+            action="registry.person_updated",
+            object_type="registry.Person",
+            object_id=current.pk,
+            changes=changes,
+        )
     return current
 
 
@@ -184,21 +228,47 @@ def relationship_add(*, actor, from_person: Person, to_person: Person, kind: str
         from_person=from_person, to_person=to_person, kind=kind
     )
     if created:
-        audit_record(actor=actor, action="registry.relationship_added",
-                     object_type="registry.Person", object_id=to_person.pk,
-                     changes={"from": from_person.pk, "to": to_person.pk, "kind": kind})
+        audit_record(
+            actor=actor,
+            action="registry.relationship_added",
+            object_type="registry.Person",
+            object_id=to_person.pk,
+            changes={"from": from_person.pk, "to": to_person.pk, "kind": kind},
+        )
     return relationship
 
 
 @transaction.atomic
 def relationship_remove(*, actor, relationship: Relationship) -> None:
-    audit_record(actor=actor, action="registry.relationship_removed",
-                 object_type="registry.Person", object_id=relationship.to_person_id,
-                 changes={"from": relationship.from_person_id, "to": relationship.to_person_id,
-                          "kind": relationship.kind})
+    audit_record(
+        actor=actor,
+        action="registry.relationship_removed",
+        object_type="registry.Person",
+        object_id=relationship.to_person_id,
+        changes={
+            "from": relationship.from_person_id,
+            "to": relationship.to_person_id,
+            "kind": relationship.kind,
+        },
+    )
     relationship.delete()
 
 
 def person_viewed(*, actor, person: Person) -> None:
-    audit_record(actor=actor, action="registry.person_viewed", object_type="registry.Person",
-                 object_id=person.pk)
+    audit_record(
+        actor=actor,
+        action="registry.person_viewed",
+        object_type="registry.Person",
+        object_id=person.pk,
+    )
+
+
+def persons_searched(*, actor, query: str, count: int) -> None:
+    """Searches that return personal data are audited (what was asked, how many came back)."""
+    if count:
+        audit_record(
+            actor=actor,
+            action="registry.persons_searched",
+            object_type="registry.Person",
+            changes={"query": query[:500], "results": count},
+        )

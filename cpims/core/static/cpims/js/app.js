@@ -5,3 +5,13 @@ document.addEventListener("htmx:configRequest", (event) => {
   const value = field ? field.value : token ? token.split("=")[1] : "";
   if (value) event.detail.headers["X-CSRFToken"] = value;
 });
+
+// "Use these": copy what a registration number says into the birth date and sex fields.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-fill-dob]");
+  if (!button) return;
+  const dob = document.getElementById("id_date_of_birth");
+  const sex = document.getElementById("id_sex");
+  if (dob) dob.value = button.dataset.fillDob;
+  if (sex) sex.value = button.dataset.fillSex;
+});
