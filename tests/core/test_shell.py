@@ -61,3 +61,11 @@ def test_shell_first_load_is_small(places):
     )
     # Uncompressed bytes; whitenoise serves gzip/brotli in production (about a third of this).
     assert len(page) + css_js < 80_000
+
+
+def test_mongolian_is_the_default_even_for_an_english_browser(places):
+    client = Client()
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert page["Content-Language"] == "mn" and "Нэвтрэх" in page.content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert client.get("/accounts/login/")["Content-Language"] == "en"
