@@ -15,6 +15,10 @@ def entries():
             msgid, msgstr, current = line[7:-1], None, "id"
         elif line.startswith("msgstr "):
             msgstr, current = line[8:-1], "str"
+        elif line.startswith("msgstr["):  # plural forms: every form must be filled
+            form = line.split(" ", 1)[1][1:-1]
+            msgstr = form if msgstr is None else (msgstr if msgstr and form else "")
+            current = "str"
         elif line.startswith('"') and current:
             if current == "id":
                 msgid += line[1:-1]
