@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "cpims.audit",
     "cpims.jobs",
     "cpims.registry",
+    "cpims.notifications",
+    "cpims.cases",
 ]
 
 MIDDLEWARE = [
@@ -154,6 +156,7 @@ USE_TZ = True
 
 # --- Static files and uploads ---------------------------------------------------------------
 STATIC_URL = "/static/"
+MEDIA_URL = "/media/"  # never served directly: attachments go through an access check
 STATIC_ROOT = STATIC_ROOT_DIR
 MEDIA_ROOT = Path(env("CPIMS_MEDIA_ROOT", str(VAR_DIR / "media")))
 # Hashed, compressed file names need `collectstatic` first; development and tests skip that.
@@ -223,6 +226,13 @@ CPIMS_JOB_MAX_ATTEMPTS = env_int("CPIMS_JOB_MAX_ATTEMPTS", 5)
 CPIMS_JOB_BACKOFF_SECONDS = env_int("CPIMS_JOB_BACKOFF_SECONDS", 30)
 CPIMS_JOB_LEASE_SECONDS = env_int("CPIMS_JOB_LEASE_SECONDS", 300)
 CPIMS_WORKER_POLL_SECONDS = float(env("CPIMS_WORKER_POLL_SECONDS", "2"))
+
+# --- Case management ------------------------------------------------------------------------
+CPIMS_APPROVALS_GATE = env_bool("CPIMS_APPROVALS_GATE", True)
+CPIMS_ATTACHMENT_MAX_MB = env_int("CPIMS_ATTACHMENT_MAX_MB", 10)
+CPIMS_NOTIFICATION_SENDER = env(
+    "CPIMS_NOTIFICATION_SENDER", "cpims.notifications.senders.LogSender"
+)
 
 # --- Demo -----------------------------------------------------------------------------------
 CPIMS_DEMO = env_bool("CPIMS_DEMO", DEBUG)

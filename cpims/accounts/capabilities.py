@@ -13,7 +13,8 @@ CAPABILITIES: dict[str, str] = {
     "registry.import": _("Import persons from files"),
     "helpline.contact": _("Record helpline contacts"),
     "helpline.supervise": _("Supervise the helpline"),
-    "cases.view": _("See cases in scope"),
+    "cases.view": _("See cases of their team, assigned to them or created by their agency"),
+    "cases.view_area": _("See every case in their location scope"),
     "cases.edit": _("Work on cases"),
     "cases.approve": _("Approve case plans, closures and transfers"),
     "referrals.receive": _("Receive referrals addressed to the agency"),
@@ -59,6 +60,7 @@ DEFAULT_ROLES: dict[str, tuple[str, str, list[str]]] = {
         "Child protection officer (aimag/district)",
         [
             "cases.view",
+            "cases.view_area",
             "cases.edit",
             "cases.approve",
             "registry.view",
