@@ -30,9 +30,7 @@ def cases_editable_by(user) -> QuerySet[Case]:
         return Case.objects.none()
     mine = Q(assigned_worker=user)
     if user.agency_id:
-        mine |= Q(agency_id=user.agency_id) | Q(
-            created_by_agency_id=user.agency_id, is_open=True, stage="registration"
-        )
+        mine |= Q(agency_id=user.agency_id)
     if user.has_capability("cases.view_area") and user.scope_id:
         mine |= Q(location__path__startswith=user.scope.path)
     return Case.objects.filter(mine)
