@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from cpims.accounts.api import AgencyViewSet, RoleViewSet, UserViewSet, me
 from cpims.audit.api import AuditEventViewSet
+from cpims.cases.api import ApprovalViewSet, CaseViewSet, TaskViewSet
 from cpims.geo.api import LocationViewSet
 from cpims.registry.api import MergeViewSet, PersonViewSet, RegnoViewSet
 
@@ -16,6 +17,9 @@ router.register("users", UserViewSet, basename="user")
 router.register("roles", RoleViewSet, basename="role")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
 router.register("persons", PersonViewSet, basename="person")
+router.register("cases", CaseViewSet, basename="case")
+router.register("approvals", ApprovalViewSet, basename="approval")
+router.register("tasks", TaskViewSet, basename="task")
 router.register("person-merges", MergeViewSet, basename="person-merge")
 router.register("registration-numbers", RegnoViewSet, basename="registration-number")
 

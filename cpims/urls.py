@@ -7,6 +7,8 @@ urlpatterns = [
     path("accounts/", include("cpims.accounts.urls")),
     path("places/", include("cpims.geo.urls")),
     path("registry/", include("cpims.registry.urls")),
+    path("cases/", include("cpims.cases.urls")),
+    path("notifications/", include("cpims.notifications.urls")),
     path("audit/", include("cpims.audit.urls")),
     path("jobs/", include("cpims.jobs.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -38,6 +38,8 @@ def cases_editable_by(user) -> QuerySet[Case]:
 
 def tasks_for_user(user) -> QuerySet[Task]:
     """Open tasks on open cases for this worker (or their team), most urgent first."""
+    if not user.is_authenticated:
+        return Task.objects.none()
     cases = cases_visible_to(user).filter(is_open=True).values("pk")
     mine = Q(assigned_to=user) | (
         Q(agency_id=user.agency_id, assigned_to__isnull=True) if user.agency_id else Q(pk__in=[])
@@ -59,7 +61,7 @@ def overdue_tasks_visible_to(user) -> QuerySet[Task]:
 
 
 def approvals_waiting_for(user) -> QuerySet[Approval]:
-    if not user.has_capability("cases.approve"):
+    if not (user.is_authenticated and user.has_capability("cases.approve")):
         return Approval.objects.none()
     cases = cases_visible_to(user).values("pk")
     return (

@@ -15,6 +15,8 @@ class NavItem:
 
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("Home"), "core:home", None),
+    NavItem(_("My tasks"), "cases:tasks", "cases.view"),
+    NavItem(_("Cases"), "cases:list", "cases.view"),
     NavItem(_("Persons"), "registry:person_list", "registry.view"),
     NavItem(_("Import persons"), "registry:person_import", "registry.import"),
     NavItem(_("Users"), "accounts:user_list", "admin.users"),
