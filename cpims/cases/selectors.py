@@ -72,14 +72,20 @@ def approvals_waiting_for(user) -> QuerySet[Approval]:
     )
 
 
-def case_timeline(case: Case):
+def case_timeline(case: Case) -> list:
+    """Every event on the case, oldest first: contacts, assessments, plans, approvals, notes…
+    (each step writes an audit entry on the case; views are left out)."""
     from cpims.audit.models import AuditEvent
+    from cpims.cases.timeline import label_for
 
-    return (
+    events = list(
         AuditEvent.objects.filter(object_type="cases.Case", object_id=str(case.pk))
         .exclude(action="cases.viewed")
-        .order_by("seq")
+        .order_by("seq")[:500]
     )
+    for event in events:
+        event.label = label_for(event.action)
+    return events
 
 
 def case_list(

@@ -224,3 +224,30 @@ STEPS: dict[str, Step] = {
         lambda a, c, d: services.case_set_harms(actor=a, case=c, harms=d["harms"]),
     ),
 }
+
+
+ALWAYS_OPEN = [
+    "measure",
+    "conference",
+    "note",
+    "consent",
+    "harms",
+    "request-transfer",
+    "request-closure",
+]
+BY_STAGE: dict[str, list[str]] = {
+    "registration": ["first-response", "initial-assessment"],
+    "initial_assessment": ["comprehensive-assessment", "initial-assessment"],
+    "comprehensive_assessment": ["submit-plan"],
+    "case_plan": ["submit-plan"],
+    "implementation": ["follow-up", "submit-plan"],
+    "follow_up": ["follow-up", "submit-plan"],
+}
+
+
+def steps_for(case) -> list[str]:
+    """The steps that make sense at the case's stage, in the order a worker needs them.
+    (The services still check every rule; this only keeps the page short.)"""
+    if not case.is_open:
+        return ["reopen", "note"]
+    return [*BY_STAGE.get(case.stage, []), *ALWAYS_OPEN]

@@ -27,7 +27,7 @@ from cpims.cases.selectors import (
     overdue_tasks_visible_to,
     tasks_for_user,
 )
-from cpims.cases.steps import STEPS
+from cpims.cases.steps import STEPS, steps_for
 from cpims.core.access import get_visible_or_404, require_capability
 from cpims.registry.selectors import persons_visible_to
 
@@ -101,7 +101,7 @@ def case_detail(request, pk: int):
                 "requested_by", "decided_by"
             ),
             "timeline": case_timeline(case),
-            "steps": {name: step.form() for name, step in STEPS.items()} if editable else {},
+            "steps": {name: STEPS[name].form() for name in steps_for(case)} if editable else {},
             "step_titles": {name: step.title for name, step in STEPS.items()},
             "details_form": DetailsForm(
                 initial={

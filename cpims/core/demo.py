@@ -135,4 +135,7 @@ def demo_load() -> list[DemoLogin]:
                 scope=locations[scope_code],
             )
         logins.append(DemoLogin(username=username, role=roles[role_code].name_en))
+    from cpims.core.demo_cases import demo_cases_load
+
+    demo_cases_load()
     return logins

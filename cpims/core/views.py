@@ -8,7 +8,13 @@ from django.views.decorators.cache import never_cache
 
 @login_required
 def home(request):
-    return render(request, "core/home.html")
+    context = {}
+    if request.user.has_capability("cases.view"):
+        from cpims.cases.selectors import approvals_waiting_for, tasks_for_user
+
+        context["my_tasks"] = tasks_for_user(request.user)[:10]
+        context["approvals"] = approvals_waiting_for(request.user)[:10]
+    return render(request, "core/home.html", context)
 
 
 @never_cache
