@@ -80,6 +80,7 @@ DEMO_USERS = [
     ("socialworker", "social_worker", "mdt-bayangol-1", "110751", "Энхжаргал", "Ганбаатар"),
     ("mdt", "mdt_member", "mdt-kherlen", "2101", "Тэмүүлэн", "Сүхийн"),
     ("officer", "cp_officer", "dornod-dept", "21", "Нандин-Эрдэнэ", "Мөнхийн"),
+    ("officer-ub", "cp_officer", "ub-dept", "11", "Золзаяа", "Батын"),
     ("provider", "service_provider", "ngo-shelter-ub", "11", "Хонгорзул", "Түвшин"),
     ("analyst", "national_analyst", "national", "MN", "Ариунзаяа", "Золбоо"),
     ("finance", "finance_officer", "national", "MN", "Ганболд", "Саран"),

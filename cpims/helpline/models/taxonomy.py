@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -106,8 +105,3 @@ class Category(models.Model):
 
 def current_version() -> TaxonomyVersion | None:
     return TaxonomyVersion.objects.filter(is_current=True).first()
-
-
-CATEGORY_ADMIN_CAPABILITY = "helpline.taxonomy"
-HELPLINE_CAPABILITIES = ("helpline.contact", "helpline.supervise")
-DEFAULT_LINE = getattr(settings, "CPIMS_HELPLINE_LINE", "108")
