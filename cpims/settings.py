@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "cpims.registry",
     "cpims.notifications",
     "cpims.cases",
+    "cpims.helpline",
 ]
 
 MIDDLEWARE = [
@@ -233,6 +234,11 @@ CPIMS_ATTACHMENT_MAX_MB = env_int("CPIMS_ATTACHMENT_MAX_MB", 10)
 CPIMS_NOTIFICATION_SENDER = env(
     "CPIMS_NOTIFICATION_SENDER", "cpims.notifications.senders.LogSender"
 )
+
+# --- Helpline -------------------------------------------------------------------------------
+# Minutes a local team has to acknowledge a helpline escalation before it moves up a level.
+CPIMS_ESCALATION_ACK_MINUTES_EMERGENCY = env_int("CPIMS_ESCALATION_ACK_MINUTES_EMERGENCY", 60)
+CPIMS_ESCALATION_ACK_MINUTES_OTHER = env_int("CPIMS_ESCALATION_ACK_MINUTES_OTHER", 1440)
 
 # --- Demo -----------------------------------------------------------------------------------
 CPIMS_DEMO = env_bool("CPIMS_DEMO", DEBUG)

@@ -366,3 +366,17 @@ class TeamHistory(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id} until {self.until:%Y-%m-%d}"
+
+
+class SavedSearch(models.Model):
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="saved_case_searches")
+    name = models.CharField(_("name"), max_length=80)
+    query = models.CharField(max_length=500)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["user", "name"], name="saved_search_unique")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.case_list_view, name="list"),
     path("new/", views.case_register_view, name="register"),
     path("tasks/", views.my_tasks, name="tasks"),
+    path("saved-searches/", views.saved_search_add, name="saved_search_add"),
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/details/", views.case_details_update, name="details"),
     path("<int:pk>/step/<slug:name>/", views.case_step, name="step"),

@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,7 +18,7 @@ from cpims.cases.forms import (
     DetailsForm,
     RegisterForm,
 )
-from cpims.cases.models import Approval, Attachment
+from cpims.cases.models import Approval, Attachment, SavedSearch
 from cpims.cases.selectors import (
     approvals_waiting_for,
     case_list,
@@ -43,8 +44,28 @@ def case_list_view(request):
     query = request.GET.copy()
     query.pop("page", None)
     return render(
-        request, "cases/case_list.html", {"form": form, "page": page, "query": query.urlencode()}
+        request,
+        "cases/case_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "saved": SavedSearch.objects.filter(user=request.user),
+        },
     )
+
+
+@require_capability("cases.view")
+@require_POST
+def saved_search_add(request):
+    name = request.POST.get("name", "").strip()[:80]
+    query = request.POST.get("query", "")[:500]
+    if name:
+        SavedSearch.objects.update_or_create(
+            user=request.user, name=name, defaults={"query": query}
+        )
+        messages.success(request, _("Search saved."))
+    return redirect(f"{reverse('cases:list')}?{query}")
 
 
 @require_capability("cases.edit")

@@ -78,3 +78,24 @@ def test_list_filters(clients):
     assert sw.get("/api/v1/cases/", {"risk": "high"}).json()["count"] == 1
     assert sw.get("/api/v1/cases/", {"status": "open", "worker": "me"}).json()["count"] == 2
     assert sw.get("/api/v1/cases/", {"place": "2101"}).json()["count"] == 0
+
+
+def test_saved_searches_belong_to_their_user(places):
+    from django.urls import reverse
+
+    from cpims.cases.models import SavedSearch
+    from tests.cases.helpers import team, worker_of
+
+    worker = worker_of(team())
+    client = Client()
+    client.force_login(worker)
+    response = client.post(
+        reverse("cases:saved_search_add"), {"name": "High risk", "query": "risk=high"}
+    )
+    assert response.status_code == 302 and response.url.endswith("?risk=high")
+    assert SavedSearch.objects.get(user=worker).query == "risk=high"
+    page = client.get(reverse("cases:list")).content.decode()
+    assert "High risk" in page
+    other = Client()
+    other.force_login(worker_of(team(), role="mdt_member"))
+    assert "High risk" not in other.get(reverse("cases:list")).content.decode()
