@@ -13,6 +13,7 @@ CAPABILITIES: dict[str, str] = {
     "registry.import": _("Import persons from files"),
     "helpline.contact": _("Record helpline contacts"),
     "helpline.supervise": _("Supervise the helpline"),
+    "helpline.taxonomy": _("Maintain the helpline contact categories"),
     "cases.view": _("See cases of their team, assigned to them or created by their agency"),
     "cases.view_area": _("See every case in their location scope"),
     "cases.edit": _("Work on cases"),
@@ -43,6 +44,7 @@ DEFAULT_ROLES: dict[str, tuple[str, str, list[str]]] = {
         [
             "helpline.contact",
             "helpline.supervise",
+            "helpline.taxonomy",
             "registry.view",
             "registry.edit",
             "cases.view",

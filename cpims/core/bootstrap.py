@@ -26,4 +26,7 @@ def bootstrap() -> dict[str, int]:
         if not result.ok:
             raise RuntimeError("shipped locations are invalid: " + "; ".join(result.errors))
         created = result.created
+    from cpims.helpline.taxonomy import load_taxonomy
+
+    load_taxonomy()  # the helpline's category tree (CHI framework + extensions)
     return {"roles": len(roles), "locations_created": created}

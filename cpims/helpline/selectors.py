@@ -1,0 +1,219 @@
+"""Who sees which contact and escalation — one selector per record type, used by every page,
+API endpoint and export — and the reads the counsellor's screen needs."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from cpims.cases.models import Case, CaseChild
+from cpims.cases.selectors import cases_visible_to
+from cpims.helpline.choices import EscalationLevel, EscalationStatus, Status
+from cpims.helpline.models import (
+    Category,
+    Contact,
+    ContactChild,
+    Escalation,
+    TaxonomyVersion,
+    current_version,
+)
+from cpims.registry.identity.phone import PhoneError, normalise_phone
+from cpims.registry.models import Person, PersonPhone
+from cpims.registry.selectors import persons_visible_to
+
+HELPLINE_CAPABILITIES = ("helpline.contact", "helpline.supervise")
+LOOKUP_LIMIT = 10
+
+
+def is_helpline_staff(user) -> bool:
+    return user.is_authenticated and any(user.has_capability(c) for c in HELPLINE_CAPABILITIES)
+
+
+def contacts_visible_to(user) -> QuerySet[Contact]:
+    """- helpline staff (`helpline.contact` or `helpline.supervise`): every helpline contact;
+    - anyone else with `cases.view`: the contacts linked to cases they can see;
+    - nobody else: none."""
+    if not user.is_authenticated:
+        return Contact.objects.none()
+    if is_helpline_staff(user):
+        return Contact.objects.all()
+    if user.has_capability("cases.view"):
+        return Contact.objects.filter(case__in=cases_visible_to(user).values("pk"))
+    return Contact.objects.none()
+
+
+def cases_known_to_helpline(user) -> QuerySet[Case]:
+    """Cases a user may see named on the helpline screens: their own visible cases, plus the
+    cases linked to contacts they can see (a counsellor sees the case their contact opened)."""
+    linked = contacts_visible_to(user).filter(case__isnull=False).values("case_id")
+    return Case.objects.filter(
+        Q(pk__in=cases_visible_to(user).values("pk")) | Q(pk__in=linked)
+    ).select_related("agency", "location")
+
+
+def drafts_of(user) -> QuerySet[Contact]:
+    """The counsellor's unfinished contacts: reopening the screen shows them."""
+    return (
+        contacts_visible_to(user)
+        .filter(status=Status.DRAFT, counsellor=user)
+        .order_by("-started_at", "-pk")
+    )
+
+
+def incoming_calls_for(user) -> QuerySet[Contact]:
+    """Calls the telephony link opened for this counsellor (or for nobody yet) and still live."""
+    recent = timezone.now() - timedelta(hours=2)
+    return (
+        contacts_visible_to(user)
+        .filter(status=Status.DRAFT, started_at__gte=recent, ended_at__isnull=True)
+        .exclude(telephony_call_id="")
+        .filter(Q(counsellor=user) | Q(counsellor__isnull=True))
+        .order_by("-started_at")
+    )
+
+
+def callbacks_due(user, *, overdue_only: bool = False) -> QuerySet[Contact]:
+    """Callbacks promised and not yet made, earliest first."""
+    due = contacts_visible_to(user).filter(
+        callback_requested=True, callback_done_at__isnull=True, status=Status.COMPLETED
+    )
+    if overdue_only:
+        due = due.filter(callback_at__lt=timezone.now())
+    return due.select_related("counsellor").order_by("callback_at", "pk")
+
+
+def escalations_visible_to(user) -> QuerySet[Escalation]:
+    """Helpline staff see every escalation; local teams and officers those on their cases."""
+    escalations = Escalation.objects.select_related("case", "agency", "contact", "case__location")
+    if not user.is_authenticated:
+        return escalations.none()
+    if is_helpline_staff(user):
+        return escalations
+    if user.has_capability("cases.view"):
+        return escalations.filter(case__in=cases_visible_to(user).values("pk"))
+    return escalations.none()
+
+
+def escalations_awaiting(user) -> QuerySet[Escalation]:
+    """Unacknowledged escalations this user should acknowledge: their team's; at officer level
+    and above, those in an officer's area; at the last level, the helpline supervisors'."""
+    if not user.is_authenticated:
+        return Escalation.objects.none()
+    mine = Q(pk__in=[])
+    if user.agency_id and user.has_capability("cases.view"):
+        mine |= Q(agency_id=user.agency_id)
+    if user.has_capability("cases.approve") and user.scope_id:
+        mine |= Q(
+            level__in=[EscalationLevel.OFFICER, EscalationLevel.SUPERVISOR],
+            case__location__path__startswith=user.scope.path,
+        )
+    if user.has_capability("helpline.supervise"):
+        mine |= Q(level=EscalationLevel.SUPERVISOR)
+    return (
+        Escalation.objects.filter(mine, status=EscalationStatus.OPEN)
+        .select_related("case", "agency", "contact", "case__location")
+        .order_by("deadline_at", "pk")
+    )
+
+
+def helpline_supervisors():
+    return get_user_model().objects.filter(
+        is_active=True, role__capabilities__code="helpline.supervise"
+    ).distinct()
+
+
+def team_members(agency):
+    return get_user_model().objects.filter(
+        is_active=True, agency=agency, role__capabilities__code="cases.view"
+    ).distinct()
+
+
+@dataclass
+class Lookup:
+    number: str = ""
+    contacts: list[Contact] = field(default_factory=list)
+    contact_count: int = 0
+    persons: list[Person] = field(default_factory=list)
+    cases: list[Case] = field(default_factory=list)
+    hidden_cases: int = 0  # open cases outside the user's access: a count, never details
+    error: str = ""
+
+    @property
+    def empty(self) -> bool:
+        return not (self.contacts or self.persons or self.cases or self.hidden_cases)
+
+
+def caller_lookup(
+    *, user, phone: str = "", person_ids=(), exclude_contact: int | None = None
+) -> Lookup:
+    """Earlier contacts and open cases linked to a phone number or to the children already
+    identified on the contact, within the user's access. Served by indexed columns only."""
+    result = Lookup()
+    if phone.strip():
+        try:
+            result.number = normalise_phone(phone)
+        except PhoneError as exc:
+            result.error = exc.message
+    person_ids = set(person_ids)
+    contacts = contacts_visible_to(user)
+    by_number = Q(pk__in=[])
+    if result.number:
+        by_number = Q(caller_phone=result.number) | Q(callback_number=result.number)
+        holders = PersonPhone.objects.filter(number=result.number).values_list(
+            "person_id", flat=True
+        )[:50]
+        person_ids |= set(holders)
+        result.persons = list(persons_visible_to(user).filter(pk__in=person_ids)[:LOOKUP_LIMIT])
+    elif person_ids:
+        result.persons = list(persons_visible_to(user).filter(pk__in=person_ids)[:LOOKUP_LIMIT])
+    if not (result.number or person_ids):
+        return result
+    about_children = ContactChild.objects.filter(person_id__in=person_ids).values("contact_id")
+    matching = contacts.filter(by_number | Q(pk__in=about_children))
+    if exclude_contact:
+        matching = matching.exclude(pk=exclude_contact)
+    matching = matching.exclude(status=Status.DISCARDED)
+    result.contact_count = matching.count()
+    result.contacts = list(
+        matching.select_related("primary_category", "counsellor", "case").order_by(
+            "-started_at"
+        )[:LOOKUP_LIMIT]
+    )
+    case_ids = set(
+        CaseChild.objects.filter(person_id__in=person_ids, case__is_open=True).values_list(
+            "case_id", flat=True
+        )[:200]
+    )
+    if result.number:
+        case_ids |= set(
+            Contact.objects.filter(by_number, case__is_open=True).values_list("case_id", flat=True)[
+                :200
+            ]
+        )
+    visible = list(cases_known_to_helpline(user).filter(pk__in=case_ids, is_open=True))
+    result.cases = visible[:LOOKUP_LIMIT]
+    result.hidden_cases = len(case_ids) - len(visible)
+    return result
+
+
+def taxonomy_for(version: TaxonomyVersion | None = None, *, active_only: bool = True):
+    """The category tree of a version (the current one by default), in display order."""
+    version = version or current_version()
+    nodes = Category.objects.filter(version=version)
+    if active_only:
+        nodes = nodes.filter(is_active=True)
+    nodes = list(nodes.order_by("sort", "code"))
+    children: dict[int | None, list[Category]] = {}
+    for node in nodes:
+        children.setdefault(node.parent_id, []).append(node)
+    ordered: list[Category] = []
+
+    def walk(parent_id):
+        for node in children.get(parent_id, []):
+            ordered.append(node)
+            walk(node.pk)
+
+    walk(None)
+    return ordered
