@@ -7,6 +7,7 @@ from cpims.accounts.api import AgencyViewSet, RoleViewSet, UserViewSet, me
 from cpims.audit.api import AuditEventViewSet
 from cpims.cases.api import ApprovalViewSet, CaseViewSet, TaskViewSet
 from cpims.geo.api import LocationViewSet
+from cpims.referrals.api import ActivityViewSet, DeliveryViewSet, ReferralViewSet, ServiceViewSet
 from cpims.registry.api import MergeViewSet, PersonViewSet, RegnoViewSet
 
 router = DefaultRouter()
@@ -20,6 +21,10 @@ router.register("persons", PersonViewSet, basename="person")
 router.register("cases", CaseViewSet, basename="case")
 router.register("approvals", ApprovalViewSet, basename="approval")
 router.register("tasks", TaskViewSet, basename="task")
+router.register("services", ServiceViewSet, basename="service")
+router.register("referrals", ReferralViewSet, basename="referral")
+router.register("deliveries", DeliveryViewSet, basename="delivery")
+router.register("activities", ActivityViewSet, basename="activity")
 router.register("person-merges", MergeViewSet, basename="person-merge")
 router.register("registration-numbers", RegnoViewSet, basename="registration-number")
 

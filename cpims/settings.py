@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "cpims.registry",
     "cpims.notifications",
     "cpims.cases",
+    "cpims.referrals",
     "cpims.helpline",
 ]
 
@@ -221,6 +222,12 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "LocationLevelEnum": "cpims.geo.models.Location.Level",
+        "ServiceLevelEnum": "cpims.referrals.choices.Level",
+        "ReferralStatusEnum": "cpims.referrals.choices.Status",
+        "ApprovalStatusEnum": "cpims.cases.choices.ApprovalStatus",
+    },
 }
 
 # --- Background jobs ------------------------------------------------------------------------
@@ -240,6 +247,14 @@ CPIMS_NOTIFICATION_SENDER = env(
 # Minutes a local team has to acknowledge a helpline escalation before it moves up a level.
 CPIMS_ESCALATION_ACK_MINUTES_EMERGENCY = env_int("CPIMS_ESCALATION_ACK_MINUTES_EMERGENCY", 60)
 CPIMS_ESCALATION_ACK_MINUTES_OTHER = env_int("CPIMS_ESCALATION_ACK_MINUTES_OTHER", 1440)
+
+# --- Services and referrals -----------------------------------------------------------------
+CPIMS_REFERRAL_RESPONSE_HOURS = {
+    "emergency": env_int("CPIMS_REFERRAL_HOURS_EMERGENCY", 4),
+    "urgent": env_int("CPIMS_REFERRAL_HOURS_URGENT", 48),
+    "routine": env_int("CPIMS_REFERRAL_HOURS_ROUTINE", 168),
+}
+CPIMS_DIRECTORY_STALE_DAYS = env_int("CPIMS_DIRECTORY_STALE_DAYS", 180)
 
 # --- Demo -----------------------------------------------------------------------------------
 CPIMS_DEMO = env_bool("CPIMS_DEMO", DEBUG)

@@ -27,6 +27,16 @@ LABELS = {
     "cases.overdue_escalated": _("Overdue step escalated to the supervisor"),
     "cases.child_added": _("Child added"),
     "cases.person_added": _("Person added"),
+    "cases.referral_sent": _("Referral sent"),
+    "cases.referral_received": _("Referral received by the provider"),
+    "cases.referral_accepted": _("Referral accepted"),
+    "cases.referral_declined": _("Referral declined"),
+    "cases.referral_in_progress": _("Service started"),
+    "cases.referral_completed": _("Service completed"),
+    "cases.referral_not_completed": _("Service not completed"),
+    "cases.referral_withdrawn": _("Referral withdrawn"),
+    "cases.referral_overdue": _("Referral not answered in time"),
+    "cases.service_delivered": _("Service delivered"),
 }
 
 

@@ -136,7 +136,8 @@ def demo_load() -> list[DemoLogin]:
                 scope=locations[scope_code],
             )
         logins.append(DemoLogin(username=username, role=roles[role_code].name_en))
-    from cpims.core.demo_cases import demo_cases_load
+    from cpims.core.demo_cases import demo_cases_load, demo_services_load
 
     demo_cases_load()
+    demo_services_load()
     return logins

@@ -115,3 +115,59 @@ def demo_cases_load() -> None:
                     )
                 ],
             )
+
+
+DEMO_SERVICES = [
+    # provider, type, covers, name_mn, name_en, capacity
+    (
+        "ngo-shelter-ub",
+        "shelter",
+        ["11"],
+        "Хүүхдийн түр хамгаалах байр",
+        "Children's temporary shelter",
+        20,
+    ),
+    (
+        "ngo-shelter-ub",
+        "psychosocial",
+        ["11"],
+        "Сэтгэл зүйн зөвлөгөө",
+        "Psychosocial counselling",
+        None,
+    ),
+    ("ub-dept", "one_stop", ["11"], "Нэг цэгийн үйлчилгээний төв", "One-stop service centre", 12),
+    ("dornod-dept", "legal_aid", ["21"], "Хууль зүйн туслалцаа", "Legal aid", None),
+    (
+        "national",
+        "online_harm",
+        ["MN"],
+        "Онлайн хор хөнөөлийн тусламж",
+        "Online-harm support",
+        None,
+    ),
+]
+
+
+def demo_services_load() -> None:
+    from cpims.referrals.choices import TYPE_LEVEL, TYPE_UNIT
+    from cpims.referrals.models import Service
+    from cpims.referrals.services import service_save
+
+    if Service.objects.exists():
+        return
+    for code, service_type, covers, name_mn, name_en, capacity in DEMO_SERVICES:
+        service = Service(
+            provider=Agency.objects.get(code=code),
+            service_type=service_type,
+            level=TYPE_LEVEL[service_type],
+            unit=TYPE_UNIT[service_type],
+            name_mn=name_mn,
+            name_en=name_en,
+            capacity=capacity,
+            available=capacity,
+            phone="7011-0108",
+            hours="24/7" if service_type == "shelter" else "09-18",
+        )
+        service_save(
+            actor=None, service=service, coverage=list(Location.objects.filter(code__in=covers))
+        )

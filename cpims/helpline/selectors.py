@@ -119,15 +119,19 @@ def escalations_awaiting(user) -> QuerySet[Escalation]:
 
 
 def helpline_supervisors():
-    return get_user_model().objects.filter(
-        is_active=True, role__capabilities__code="helpline.supervise"
-    ).distinct()
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, role__capabilities__code="helpline.supervise")
+        .distinct()
+    )
 
 
 def team_members(agency):
-    return get_user_model().objects.filter(
-        is_active=True, agency=agency, role__capabilities__code="cases.view"
-    ).distinct()
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, agency=agency, role__capabilities__code="cases.view")
+        .distinct()
+    )
 
 
 @dataclass
@@ -177,9 +181,9 @@ def caller_lookup(
     matching = matching.exclude(status=Status.DISCARDED)
     result.contact_count = matching.count()
     result.contacts = list(
-        matching.select_related("primary_category", "counsellor", "case").order_by(
-            "-started_at"
-        )[:LOOKUP_LIMIT]
+        matching.select_related("primary_category", "counsellor", "case").order_by("-started_at")[
+            :LOOKUP_LIMIT
+        ]
     )
     case_ids = set(
         CaseChild.objects.filter(person_id__in=person_ids, case__is_open=True).values_list(
@@ -212,6 +216,7 @@ def taxonomy_for(version: TaxonomyVersion | None = None, *, active_only: bool = 
 
     def walk(parent_id):
         for node in children.get(parent_id, []):
+            node.indent = "— " * max(node.depth - 1, 0)
             ordered.append(node)
             walk(node.pk)
 

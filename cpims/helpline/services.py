@@ -1,0 +1,441 @@
+"""Writing contacts: start, autosave, complete, one-click non-data contacts, callbacks.
+
+Audit: starting a contact, completing it (with a snapshot of everything recorded), discarding
+it and every one-click contact are audited. The autosaves in between are the counsellor's
+working copy of a record not yet made; auditing every keystroke batch would flood the chain.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cpims.audit.services import audit_record
+from cpims.geo.models import Location
+from cpims.helpline.choices import (
+    FORM_VERSION,
+    NON_DATA_CALL_TYPES,
+    CallType,
+    Channel,
+    Outcome,
+    Status,
+    Urgency,
+)
+from cpims.helpline.models import (
+    Category,
+    Contact,
+    ContactAction,
+    ContactCategory,
+    ContactChild,
+    ContactPerpetrator,
+    ContactVulnerability,
+    current_version,
+)
+from cpims.registry.models import Person
+
+SIMPLE_FIELDS = [
+    "call_type",
+    "channel",
+    "line",
+    "started_at",
+    "ended_at",
+    "caller_anonymous",
+    "caller_kind",
+    "caller_relationship",
+    "caller_name",
+    "caller_phone",
+    "caller_age",
+    "caller_sex",
+    "caller_location",
+    "urgency",
+    "outcome",
+    "narrative",
+    "callback_requested",
+    "callback_at",
+    "callback_number",
+    "callback_consent",
+]
+SNAPSHOT_FIELDS = [f for f in SIMPLE_FIELDS if f != "caller_location"] + [
+    "caller_location_id",
+    "primary_category_id",
+    "case_id",
+    "telephony_call_id",
+]
+
+
+class ContactLocked(Exception):
+    """A completed or discarded contact is a record: it is not edited through the draft."""
+
+
+@dataclass
+class ChildInput:
+    id: int | None = None
+    person: Person | None = None
+    name: str = ""
+    age_years: int | None = None
+    sex: str = "U"
+    location: Location | None = None
+
+
+@dataclass
+class PerpetratorInput:
+    id: int | None = None
+    person: Person | None = None
+    description: str = ""
+    relationship: str = ""
+    lives_with_child: bool | None = None
+    sex: str = "U"
+
+
+@dataclass
+class ContactData:
+    """What to change. `None` lists are left as they are; `raw` is what could not be read."""
+
+    fields: dict = field(default_factory=dict)
+    categories: list[Category] | None = None
+    primary_category: Category | None = None
+    actions: list[str] | None = None
+    vulnerable_groups: list[str] | None = None
+    children: list[ChildInput] | None = None
+    perpetrators: list[PerpetratorInput] | None = None
+    raw: dict | None = None
+
+
+def _version():
+    version = current_version()
+    if version is None:
+        raise RuntimeError("no taxonomy version is current: run `manage.py bootstrap`")
+    return version
+
+
+def _audit(contact: Contact, actor, action: str, **changes) -> None:
+    audit_record(
+        actor=actor,
+        action=f"helpline.{action}",
+        object_type="helpline.Contact",
+        object_id=contact.pk,
+        changes=changes,
+    )
+
+
+def _snapshot(contact: Contact) -> dict:
+    data = {name: getattr(contact, name) for name in SNAPSHOT_FIELDS}
+    data["categories"] = sorted(contact.categories.values_list("category__code", flat=True))
+    data["children"] = list(
+        contact.children.values("person_id", "name", "age_years", "sex", "location_id")
+    )
+    data["perpetrators"] = list(
+        contact.perpetrators.values("person_id", "description", "relationship")
+    )
+    data["actions"] = sorted(contact.actions.values_list("action", flat=True))
+    data["vulnerable_groups"] = sorted(contact.vulnerabilities.values_list("group", flat=True))
+    return data
+
+
+@transaction.atomic
+def contact_start(
+    *,
+    actor,
+    channel: str = Channel.PHONE,
+    started_at: datetime | None = None,
+    telephony_call_id: str = "",
+    caller_phone: str = "",
+    counsellor=None,
+    call_type: str = "",
+) -> Contact:
+    """A new draft, saved before the first word is typed."""
+    contact = Contact.objects.create(
+        status=Status.DRAFT,
+        channel=channel,
+        call_type=call_type,
+        started_at=started_at or timezone.now(),
+        counsellor=counsellor if counsellor is not None else _person_or_none(actor),
+        telephony_call_id=telephony_call_id,
+        caller_phone=caller_phone,
+        taxonomy_version=_version(),
+        form_version=FORM_VERSION,
+    )
+    _audit(contact, actor, "contact_started", channel=channel, call_id=telephony_call_id)
+    return contact
+
+
+def _person_or_none(actor):
+    return actor if getattr(actor, "pk", None) else None
+
+
+@transaction.atomic
+def contact_record_non_data(
+    *,
+    actor,
+    call_type: str,
+    channel: str = Channel.PHONE,
+    contact: Contact | None = None,
+    started_at: datetime | None = None,
+) -> Contact:
+    """One click: a silent, blank, prank, hang-up, wrong-number, abusive or test contact is
+    saved and counted. Given a draft (a call the telephony link opened), that draft is it."""
+    if call_type not in NON_DATA_CALL_TYPES:
+        raise ValidationError({"call_type": _("Not a one-click call type.")})
+    now = timezone.now()
+    if contact is None:
+        contact = Contact(
+            channel=channel,
+            started_at=started_at or now,
+            counsellor=_person_or_none(actor),
+            taxonomy_version=_version(),
+            form_version=FORM_VERSION,
+        )
+    elif contact.status != Status.DRAFT:
+        raise ContactLocked(_("This contact is already completed."))
+    contact.call_type = call_type
+    contact.status = Status.COMPLETED
+    contact.completed_at = now
+    contact.ended_at = contact.ended_at or now
+    contact.duration_seconds = _duration(contact)
+    contact.counsellor = contact.counsellor or _person_or_none(actor)
+    contact.save()
+    _audit(contact, actor, "contact_non_data", call_type=call_type, channel=contact.channel)
+    return contact
+
+
+def _duration(contact: Contact) -> int | None:
+    start = contact.answered_at or contact.started_at
+    if not (contact.ended_at and start):
+        return None
+    return max(int((contact.ended_at - start).total_seconds()), 0)
+
+
+def _require_draft(contact: Contact) -> None:
+    if contact.status != Status.DRAFT:
+        raise ContactLocked(_("This contact is completed and can no longer be changed here."))
+
+
+@transaction.atomic
+def contact_save(*, actor, contact: Contact, data: ContactData) -> Contact:
+    """Autosave: apply whatever is given to the draft (last write wins)."""
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    _require_draft(contact)
+    for name, value in data.fields.items():
+        if name not in SIMPLE_FIELDS:
+            raise ValueError(f"{name} is not a contact field")
+        setattr(contact, name, "" if value is None and name in _TEXT_FIELDS else value)
+    if data.categories is not None:
+        _set_categories(contact, data.categories, data.primary_category)
+    if data.actions is not None:
+        _set_rows(ContactAction, contact, "action", data.actions)
+    if data.vulnerable_groups is not None:
+        _set_rows(ContactVulnerability, contact, "group", data.vulnerable_groups)
+    if data.children is not None:
+        _set_children(contact, data.children)
+    if data.perpetrators is not None:
+        _set_perpetrators(contact, data.perpetrators)
+    if data.raw is not None:
+        contact.draft_raw = data.raw
+    contact.counsellor = contact.counsellor or _person_or_none(actor)
+    contact.draft_saved_at = timezone.now()
+    contact.save()
+    return contact
+
+
+_TEXT_FIELDS = {
+    "call_type",
+    "caller_relationship",
+    "caller_name",
+    "caller_phone",
+    "outcome",
+    "narrative",
+    "callback_number",
+}
+
+
+def _set_categories(contact: Contact, categories: list[Category], primary: Category | None):
+    categories = list(dict.fromkeys(categories))
+    if primary is None and categories:
+        primary = categories[0]
+    if primary is not None and primary not in categories:
+        categories.insert(0, primary)
+    for category in categories:
+        if category.version_id != contact.taxonomy_version_id:
+            raise ValidationError(
+                {"categories": _("Categories must come from the contact's taxonomy version.")}
+            )
+    ContactCategory.objects.filter(contact=contact).delete()
+    ContactCategory.objects.bulk_create(
+        [ContactCategory(contact=contact, category=c, is_primary=c == primary) for c in categories]
+    )
+    contact.primary_category = primary
+
+
+def _set_rows(model, contact: Contact, column: str, values: list[str]) -> None:
+    values = list(dict.fromkeys(values))
+    model.objects.filter(contact=contact).exclude(**{f"{column}__in": values}).delete()
+    have = set(model.objects.filter(contact=contact).values_list(column, flat=True))
+    model.objects.bulk_create(
+        [model(contact=contact, **{column: v}) for v in values if v not in have]
+    )
+
+
+def _set_children(contact: Contact, rows: list[ChildInput]) -> None:
+    existing = {c.pk: c for c in contact.children.all()}
+    keep = []
+    for sort, row in enumerate(rows):
+        child = existing.get(row.id) if row.id else None
+        child = child or ContactChild(contact=contact)
+        child.person = row.person
+        child.name = row.name[:100]
+        child.age_years = row.age_years
+        child.sex = row.sex
+        child.location = row.location
+        child.sort = sort
+        child.save()
+        keep.append(child.pk)
+    contact.children.exclude(pk__in=keep).delete()
+
+
+def _set_perpetrators(contact: Contact, rows: list[PerpetratorInput]) -> None:
+    existing = {p.pk: p for p in contact.perpetrators.all()}
+    keep = []
+    for sort, row in enumerate(rows):
+        item = existing.get(row.id) if row.id else None
+        item = item or ContactPerpetrator(contact=contact)
+        item.person = row.person
+        item.description = row.description[:300]
+        item.relationship = row.relationship
+        item.lives_with_child = row.lives_with_child
+        item.sex = row.sex
+        item.sort = sort
+        item.save()
+        keep.append(item.pk)
+    contact.perpetrators.exclude(pk__in=keep).delete()
+
+
+def contact_problems(contact: Contact) -> dict[str, str]:
+    """What must be answered before the contact can be completed."""
+    problems: dict[str, str] = {}
+    if not contact.call_type:
+        problems["call_type"] = _("Choose the call type.")
+    if contact.call_type == CallType.DATA and contact.primary_category_id is None:
+        problems["categories"] = _("Choose the main reason for the contact.")
+    if contact.callback_requested:
+        if not contact.callback_at:
+            problems["callback_at"] = _("Give the time to call back.")
+        if not (contact.callback_number or contact.caller_phone):
+            problems["callback_number"] = _("Give the number to call back.")
+        if not contact.callback_consent:
+            problems["callback_consent"] = _("A callback needs the caller's consent.")
+    for name in contact.draft_raw or {}:
+        problems.setdefault(name, _("This value could not be read; correct it."))
+    return problems
+
+
+@transaction.atomic
+def contact_complete(*, actor, contact: Contact) -> Contact:
+    """Close the record. An emergency is escalated to the local team in the same transaction."""
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    _require_draft(contact)
+    problems = contact_problems(contact)
+    if problems:
+        raise ValidationError(problems)
+    now = timezone.now()
+    contact.status = Status.COMPLETED
+    contact.completed_at = now
+    contact.ended_at = contact.ended_at or now
+    contact.duration_seconds = _duration(contact)
+    if contact.callback_requested and not contact.callback_number:
+        contact.callback_number = contact.caller_phone
+    if contact.caller_phone:
+        contact.is_repeat = (
+            Contact.objects.filter(
+                caller_phone=contact.caller_phone,
+                status=Status.COMPLETED,
+                started_at__lt=contact.started_at,
+            )
+            .exclude(pk=contact.pk)
+            .exists()
+        )
+    contact.save()
+    if contact.urgency == Urgency.EMERGENCY and not contact.escalations.exists():
+        from cpims.helpline.handover import contact_escalate
+
+        contact_escalate(actor=actor, contact=contact)
+        contact.refresh_from_db()
+    if not contact.outcome:
+        contact.outcome = (
+            Outcome.CASE_CREATED if contact.escalations.exists() else Outcome.COUNSELLED
+        )
+        if contact.case_id and not contact.escalations.exists():
+            contact.outcome = Outcome.CASE_LINKED
+        contact.save(update_fields=["outcome"])
+    _audit(contact, actor, "contact_completed", **_snapshot(contact))
+    return contact
+
+
+@transaction.atomic
+def contact_discard(*, actor, contact: Contact, reason: str = "") -> Contact:
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    _require_draft(contact)
+    if contact.case_id or contact.escalations.exists():
+        raise ValidationError(_("This contact opened a case; complete it instead."))
+    contact.status = Status.DISCARDED
+    contact.completed_at = timezone.now()
+    contact.save(update_fields=["status", "completed_at", "updated_at"])
+    _audit(contact, actor, "contact_discarded", reason=reason[:300])
+    return contact
+
+
+@transaction.atomic
+def callback_done(*, actor, contact: Contact, note: str = "") -> Contact:
+    contact = Contact.objects.select_for_update().get(pk=contact.pk)
+    if not contact.callback_requested or contact.callback_done_at:
+        raise ValidationError(_("No callback is waiting on this contact."))
+    contact.callback_done_at = timezone.now()
+    contact.callback_done_by = _person_or_none(actor)
+    contact.callback_note = note[:500]
+    contact.save(update_fields=["callback_done_at", "callback_done_by", "callback_note"])
+    _audit(contact, actor, "callback_done", note=note[:500])
+    return contact
+
+
+@transaction.atomic
+def child_add(*, contact: Contact) -> ContactChild:
+    _require_draft(contact)
+    last = contact.children.order_by("-sort").first()
+    return ContactChild.objects.create(contact=contact, sort=(last.sort + 1) if last else 0)
+
+
+@transaction.atomic
+def perpetrator_add(*, contact: Contact) -> ContactPerpetrator:
+    _require_draft(contact)
+    last = contact.perpetrators.order_by("-sort").first()
+    return ContactPerpetrator.objects.create(contact=contact, sort=(last.sort + 1) if last else 0)
+
+
+@transaction.atomic
+def child_link_person(*, contact: Contact, child: ContactChild, person: Person | None):
+    """Identify the child as a registry person (or unlink); empty details are filled in."""
+    _require_draft(contact)
+    child.person = person
+    if person is not None:
+        child.name = child.name or person.full_name[:100]
+        if child.age_years is None and person.date_of_birth:
+            child.age_years = age_on(person.date_of_birth, contact.started_at.date())
+        if child.sex == "U" and person.sex in ("M", "F"):
+            child.sex = person.sex
+        child.location = child.location or person.location
+    child.save()
+    return child
+
+
+def age_on(born, day) -> int:
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+@transaction.atomic
+def contact_create(*, actor, data: ContactData, complete: bool = True, **start) -> Contact:
+    """A whole contact in one call (the API): start, fill in, and (by default) complete."""
+    contact = contact_start(actor=actor, **start)
+    contact = contact_save(actor=actor, contact=contact, data=data)
+    return contact_complete(actor=actor, contact=contact) if complete else contact
