@@ -7,6 +7,13 @@ from cpims.accounts.api import AgencyViewSet, RoleViewSet, UserViewSet, me
 from cpims.audit.api import AuditEventViewSet
 from cpims.cases.api import ApprovalViewSet, CaseViewSet, TaskViewSet
 from cpims.geo.api import LocationViewSet
+from cpims.helpline.api import ContactViewSet
+from cpims.helpline.api_misc import (
+    CallbackViewSet,
+    CategoryViewSet,
+    EscalationViewSet,
+    TelephonyEventView,
+)
 from cpims.referrals.api import ActivityViewSet, DeliveryViewSet, ReferralViewSet, ServiceViewSet
 from cpims.registry.api import MergeViewSet, PersonViewSet, RegnoViewSet
 
@@ -27,8 +34,13 @@ router.register("deliveries", DeliveryViewSet, basename="delivery")
 router.register("activities", ActivityViewSet, basename="activity")
 router.register("person-merges", MergeViewSet, basename="person-merge")
 router.register("registration-numbers", RegnoViewSet, basename="registration-number")
+router.register("contacts", ContactViewSet, basename="contact")
+router.register("taxonomy", CategoryViewSet, basename="category")
+router.register("escalations", EscalationViewSet, basename="escalation")
+router.register("callbacks", CallbackViewSet, basename="callback")
 
 urlpatterns = [
     path("me/", me, name="me"),
+    path("telephony/events", TelephonyEventView.as_view(), name="telephony-events"),
     path("", include(router.urls)),
 ]

@@ -227,6 +227,12 @@ SPECTACULAR_SETTINGS = {
         "ServiceLevelEnum": "cpims.referrals.choices.Level",
         "ReferralStatusEnum": "cpims.referrals.choices.Status",
         "ApprovalStatusEnum": "cpims.cases.choices.ApprovalStatus",
+        "ContactUrgencyEnum": "cpims.helpline.choices.Urgency",
+        "HelplineSexEnum": "cpims.helpline.choices.ChildSex",
+        "HelplineRelationshipEnum": "cpims.helpline.choices.Relationship",
+        "IcvacEnum": "cpims.helpline.choices.Icvac",
+        "HarmEnum": "cpims.cases.choices.Harm",
+        "ReferralUrgencyEnum": "cpims.referrals.choices.Urgency",
     },
 }
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("places/", include("cpims.geo.urls")),
     path("registry/", include("cpims.registry.urls")),
     path("cases/", include("cpims.cases.urls")),
+    path("helpline/", include("cpims.helpline.urls")),
     path("services/", include("cpims.referrals.urls")),
     path("notifications/", include("cpims.notifications.urls")),
     path("audit/", include("cpims.audit.urls")),

@@ -22,6 +22,8 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Services"), "referrals:directory", None),
     NavItem(_("Prevention"), "referrals:activities", None),
     NavItem(_("Import persons"), "registry:person_import", "registry.import"),
+    NavItem(_("Helpline"), "helpline:screen", "helpline.contact"),
+    NavItem(_("Helpline board"), "helpline:board", "helpline.supervise"),
     NavItem(_("Users"), "accounts:user_list", "admin.users"),
     NavItem(_("Agencies"), "accounts:agency_list", "admin.users"),
     NavItem(_("Roles"), "accounts:role_list", "admin.users"),
