@@ -484,7 +484,8 @@ def pg_admin(admin_url: str, sql: str):
     import psycopg
 
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        return conn.execute(sql).fetchone() if sql.lstrip().upper().startswith("SELECT") else None
+        cursor = conn.execute(sql)
+        return cursor.fetchone() if cursor.description else None
 
 
 def true_pairs(truth: list[dict]) -> set[tuple[str, str]]:

@@ -58,7 +58,10 @@ INSTALLED_APPS = [
     "cpims.notifications",
     "cpims.cases",
     "cpims.referrals",
+    "cpims.finance",
     "cpims.helpline",
+    "cpims.justice",
+    "cpims.workforce",
 ]
 
 MIDDLEWARE = [
@@ -142,6 +145,10 @@ AUTH_PASSWORD_VALIDATORS = [
 CPIMS_LOGIN_MAX_FAILURES = env_int("CPIMS_LOGIN_MAX_FAILURES", 5)
 CPIMS_LOGIN_LOCKOUT_MINUTES = env_int("CPIMS_LOGIN_LOCKOUT_MINUTES", 15)
 CPIMS_SESSION_IDLE_MINUTES = env_int("CPIMS_SESSION_IDLE_MINUTES", 30)
+CPIMS_2FA_REQUIRED = env_bool("CPIMS_2FA_REQUIRED", not env_bool("CPIMS_DEMO", DEBUG))
+CPIMS_REAUTH_MINUTES = env_int("CPIMS_REAUTH_MINUTES", 10)
+CPIMS_LOGIN_MAX_FAILURES_PER_IP = env_int("CPIMS_LOGIN_MAX_FAILURES_PER_IP", 30)
+CPIMS_FIELD_ENCRYPTION_KEY = env("CPIMS_FIELD_ENCRYPTION_KEY", "")
 SESSION_COOKIE_AGE = CPIMS_SESSION_IDLE_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: an idle timeout
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -208,7 +215,9 @@ CONTENT_SECURITY_POLICY = {
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        # Session first: an anonymous request answers 403 (no WWW-Authenticate challenge).
         "rest_framework.authentication.SessionAuthentication",
+        "cpims.accounts.tokens.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -261,6 +270,16 @@ CPIMS_REFERRAL_RESPONSE_HOURS = {
     "routine": env_int("CPIMS_REFERRAL_HOURS_ROUTINE", 168),
 }
 CPIMS_DIRECTORY_STALE_DAYS = env_int("CPIMS_DIRECTORY_STALE_DAYS", 180)
+
+# --- Justice, domestic violence, child labour ------------------------------------------------
+# A reminder goes to the case worker this many days before a protection order lapses.
+CPIMS_PROTECTION_ORDER_REMINDER_DAYS = env_int("CPIMS_PROTECTION_ORDER_REMINDER_DAYS", 7)
+# The accompanying social worker is reminded this many hours before a court hearing.
+CPIMS_HEARING_REMINDER_HOURS = env_int("CPIMS_HEARING_REMINDER_HOURS", 24)
+# More forensic interviews of one child than this is flagged (fewer is better).
+CPIMS_INTERVIEWS_PER_CHILD_MAX = env_int("CPIMS_INTERVIEWS_PER_CHILD_MAX", 1)
+CPIMS_JOCKEY_MIN_AGE = env_int("CPIMS_JOCKEY_MIN_AGE", 7)
+CPIMS_WORK_MIN_AGE = env_int("CPIMS_WORK_MIN_AGE", 15)
 
 # --- Demo -----------------------------------------------------------------------------------
 CPIMS_DEMO = env_bool("CPIMS_DEMO", DEBUG)

@@ -46,3 +46,15 @@ def make_user(
         agency=agency,
         **fields,
     )
+
+
+def signed_in(client, user, *, recently: bool = True):
+    """force_login plus the "password entered just now" mark that sensitive actions require."""
+    import time
+
+    client.force_login(user)
+    if recently:
+        session = client.session
+        session["cpims_auth_at"] = int(time.time())
+        session.save()
+    return client

@@ -26,7 +26,16 @@ CAPABILITIES: dict[str, str] = {
     "finance.edit": _("Enter budgets, unit costs and scenarios"),
 }
 
-# Default roles: code -> (Mongolian name, English name, capabilities, scope hint).
+# Roles whose users must use two-factor authentication (CPIMS_2FA_REQUIRED turns it on).
+ROLES_REQUIRING_2FA = {
+    "sysadmin",
+    "helpline_supervisor",
+    "cp_officer",
+    "finance_officer",
+    "auditor",
+}
+
+# Default roles: code -> (Mongolian name, English name, capabilities).
 DEFAULT_ROLES: dict[str, tuple[str, str, list[str]]] = {
     "sysadmin": (
         "Системийн администратор",

@@ -25,6 +25,7 @@ class BilingualName(models.Model):
 class Role(BilingualName):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     description = models.TextField(_("description"), blank=True)
+    requires_2fa = models.BooleanField(_("two-factor authentication required"), default=False)
 
     class Meta:
         ordering = ["code"]
@@ -123,7 +124,49 @@ class User(AbstractUser):
         return self.role.capability_codes
 
     def has_capability(self, code: str) -> bool:
+        scopes = getattr(self, "token_scopes", None)  # set when the request used an API token
+        if scopes is not None and code not in scopes:
+            return False
         return code in self.capabilities
 
     def in_scope(self, location: Location | None) -> bool:
         return bool(location and self.scope and self.scope.contains(location))
+
+
+class TOTPDevice(models.Model):
+    """An authenticator app enrolled for a user (RFC 6238, 30-second codes)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp")
+    secret_encrypted = models.TextField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_used_step = models.BigIntegerField(default=0)  # a code is accepted once
+
+    def __str__(self) -> str:
+        return f"totp:{self.user_id}"
+
+
+class RecoveryCode(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64, unique=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"recovery:{self.user_id}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for a person or an integration: scoped, expiring, revocable; only a hash
+    of the secret is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=80)
+    prefix = models.CharField(max_length=12, unique=True)
+    secret_hash = models.CharField(max_length=64)
+    scopes = models.JSONField(_("permissions"), default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix})"

@@ -7,7 +7,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 from django.utils import timezone
 
-from cpims.accounts.capabilities import CAPABILITIES, DEFAULT_ROLES
+from cpims.accounts.capabilities import CAPABILITIES, DEFAULT_ROLES, ROLES_REQUIRING_2FA
 from cpims.accounts.models import Agency, Role, RoleCapability, User
 from cpims.audit.services import audit_record, field_changes, snapshot
 
@@ -136,6 +136,17 @@ def login_succeeded(*, user: User) -> None:
     audit_record(actor=user, action="auth.login", object_type="accounts.User", object_id=user.pk)
 
 
+def too_many_failures_from(*, ip: str | None) -> bool:
+    """Throttle by address as well as by account: guessing across many usernames is stopped."""
+    if not ip:
+        return False
+    from cpims.audit.models import AuditEvent
+
+    since = timezone.now() - timedelta(minutes=settings.CPIMS_LOGIN_LOCKOUT_MINUTES)
+    failures = AuditEvent.objects.filter(action="auth.login_failed", at__gte=since, ip=ip).count()
+    return failures >= settings.CPIMS_LOGIN_MAX_FAILURES_PER_IP
+
+
 def logout_recorded(*, user: User) -> None:
     audit_record(actor=user, action="auth.logout", object_type="accounts.User", object_id=user.pk)
 
@@ -194,7 +205,12 @@ def roles_ensure_defaults() -> list[Role]:
     roles = []
     for code, (name_mn, name_en, capabilities) in DEFAULT_ROLES.items():
         role, created = Role.objects.get_or_create(
-            code=code, defaults={"name_mn": name_mn, "name_en": name_en}
+            code=code,
+            defaults={
+                "name_mn": name_mn,
+                "name_en": name_en,
+                "requires_2fa": code in ROLES_REQUIRING_2FA,
+            },
         )
         have = set(role.capabilities.values_list("code", flat=True))
         missing = [c for c in capabilities if c not in have]

@@ -1,12 +1,17 @@
 from django.urls import path
 
-from cpims.accounts import views
+from cpims.accounts import security_views, views
 
 app_name = "accounts"
 urlpatterns = [
     path("login/", views.login_view, name="login"),
     path("logout/", views.logout_view, name="logout"),
     path("password/", views.password_change, name="password_change"),
+    path("two-factor/", security_views.second_factor, name="second_factor"),
+    path("two-factor/setup/", security_views.two_factor_setup, name="two_factor_setup"),
+    path("reauth/", security_views.reauth, name="reauth"),
+    path("tokens/", security_views.tokens, name="tokens"),
+    path("tokens/<int:pk>/revoke/", security_views.token_revoke, name="token_revoke"),
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/", views.user_edit, name="user_edit"),

@@ -10,7 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
-from cpims.accounts import services
+from cpims.accounts import services, twofactor
 from cpims.accounts.forms import (
     AgencyForm,
     LoginForm,
@@ -21,7 +21,9 @@ from cpims.accounts.forms import (
     UserForm,
 )
 from cpims.accounts.models import Agency, Role
+from cpims.accounts.security_views import PENDING, mark_authenticated, recent_auth_required
 from cpims.accounts.selectors import agencies_editable_by, roles_visible_to, users_visible_to
+from cpims.audit.middleware import client_ip
 from cpims.core.access import get_visible_or_404, require_capability
 
 
@@ -30,11 +32,20 @@ from cpims.core.access import get_visible_or_404, require_capability
 def login_view(request):
     form = LoginForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if services.too_many_failures_from(ip=client_ip(request)):
+            form.add_error(
+                None, _("Too many failed sign-ins from this address. Wait a few minutes.")
+            )
+            return render(request, "accounts/login.html", {"form": form}, status=429)
         user = form.authenticate()
         if user is not None:
-            login(request, user)
-            services.login_succeeded(user=user)
             target = request.POST.get("next") or request.GET.get("next") or ""
+            if twofactor.has_confirmed_device(user):
+                request.session[PENDING] = {"user": user.pk, "next": target}
+                return redirect("accounts:second_factor")
+            login(request, user)
+            mark_authenticated(request)
+            services.login_succeeded(user=user)
             if not url_has_allowed_host_and_scheme(
                 target, {request.get_host()}, request.is_secure()
             ):
@@ -111,6 +122,7 @@ def user_create(request):
 
 
 @require_capability("admin.users")
+@recent_auth_required
 def user_edit(request, pk: int):
     user = get_visible_or_404(users_visible_to(request.user), pk=pk, user=request.user)
     form = UserForm(request.POST or None, instance=user, actor=request.user)
@@ -204,6 +216,7 @@ def role_list(request):
 
 
 @require_capability("admin.users")
+@recent_auth_required
 def role_edit(request, pk: int | None = None):
     role = (
         get_visible_or_404(roles_visible_to(request.user), pk=pk, user=request.user)

@@ -2,7 +2,12 @@
 
 from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_datetime
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.authentication import BaseAuthentication
 from rest_framework.decorators import action
@@ -35,7 +40,9 @@ from cpims.helpline.serializers import (
 TAXONOMY_READERS = ("helpline.contact", "helpline.supervise", "helpline.taxonomy")
 
 
-class CategoryViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+class CategoryViewSet(
+    mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
+):
     """The category tree (current version unless `?version=`). Administrators with
     `helpline.taxonomy` add country extensions and edit labels, ICVAC and harm mappings."""
 
@@ -52,9 +59,11 @@ class CategoryViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets
             return Category.objects.none()
         code = self.request.query_params.get("version")
         version = TaxonomyVersion.objects.filter(code=code).first() if code else current_version()
-        return Category.objects.filter(version=version).select_related(
-            "version", "parent", "main", "reports_under"
-        ).order_by("sort", "code")
+        return (
+            Category.objects.filter(version=version)
+            .select_related("version", "parent", "main", "reports_under")
+            .order_by("sort", "code")
+        )
 
     @extend_schema(parameters=[OpenApiParameter("version", str)])
     def list(self, request, *args, **kwargs):
@@ -123,7 +132,9 @@ class EscalationViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(request=AcknowledgeSerializer, responses={200: EscalationSerializer})
     @action(detail=True, methods=["post"])
     def acknowledge(self, request, pk=None):
-        escalation = get_visible_or_404(escalations_awaiting(request.user), pk=pk, user=request.user)
+        escalation = get_visible_or_404(
+            escalations_awaiting(request.user), pk=pk, user=request.user
+        )
         payload = AcknowledgeSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         try:
@@ -198,7 +209,9 @@ class TelephonyEventSerializer(serializers.Serializer):
     event_id = serializers.CharField(max_length=100)
     type = serializers.ChoiceField(choices=TelephonyEventType.choices)
     call_id = serializers.CharField(max_length=100)
-    caller_number = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
+    caller_number = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, default=""
+    )
     extension = serializers.CharField(max_length=16, required=False, allow_blank=True, default="")
     occurred_at = serializers.CharField(required=False, allow_blank=True, default="")
     line = serializers.CharField(max_length=16, required=False, allow_blank=True, default="")

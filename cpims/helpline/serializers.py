@@ -34,7 +34,9 @@ class ChildSerializer(serializers.Serializer):
 class PerpetratorSerializer(serializers.Serializer):
     id = serializers.IntegerField(required=False, allow_null=True)
     person = serializers.IntegerField(required=False, allow_null=True)
-    description = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+    description = serializers.CharField(
+        required=False, allow_blank=True, max_length=300, default=""
+    )
     relationship = serializers.ChoiceField(
         choices=Relationship.choices, required=False, allow_blank=True, default=""
     )
@@ -223,9 +225,7 @@ class ContactWriteSerializer(serializers.Serializer):
         codes = list(data.get("categories", []))
         if data.get("primary_category"):
             codes.insert(0, data["primary_category"])
-        found = {
-            c.code: c for c in Category.objects.filter(version_id=version_id, code__in=codes)
-        }
+        found = {c.code: c for c in Category.objects.filter(version_id=version_id, code__in=codes)}
         missing = sorted(set(codes) - set(found))
         if missing:
             raise serializers.ValidationError({"categories": [f"unknown: {', '.join(missing)}"]})

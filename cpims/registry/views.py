@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cpims.accounts.security_views import recent_auth_required
 from cpims.core.access import get_visible_or_404, require_capability
 from cpims.registry import services
 from cpims.registry.forms import ImportForm, PersonForm, RelationshipForm, SearchForm
@@ -190,6 +191,7 @@ def relationship_add(request, pk: int):
 
 
 @require_capability("registry.merge")
+@recent_auth_required
 def merge_review(request, pk: int, other: int):
     visible = persons_visible_to(request.user)
     survivor = get_visible_or_404(visible, pk=pk, user=request.user)

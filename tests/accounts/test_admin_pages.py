@@ -5,7 +5,7 @@ from django.urls import reverse
 from cpims.accounts.models import Agency, Role, User
 from cpims.audit.models import AuditEvent
 from tests.access import assert_access, matrix
-from tests.factories import location
+from tests.factories import location, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -92,8 +92,7 @@ def test_a_scoped_administrator_cannot_grant_a_scope_outside_their_own(user_fact
 
 
 def test_administrator_edits_agencies_and_roles(admin_user):
-    client = Client()
-    client.force_login(admin_user)
+    client = signed_in(Client(), admin_user)
     response = client.post(
         reverse("accounts:agency_create"),
         {

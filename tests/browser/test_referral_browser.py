@@ -13,8 +13,13 @@ def test_shelter_referral_accepted_delivered_and_fed_back_to_the_case(page, live
     demo_load()
     base = live_server.url
     case = Case.objects.get(children__person=Person.objects.get(external_id="demo-0-0"))
-    consent_record(actor=case.assigned_worker, case=case, purpose="referral", basis="consent",
-                   given_by="mother")
+    consent_record(
+        actor=case.assigned_worker,
+        case=case,
+        purpose="referral",
+        basis="consent",
+        given_by="mother",
+    )
     sign_in(page, base, "socialworker")
     page.click("[data-testid=lang-en]")
     page.wait_for_selector("html[lang=en]")
@@ -36,8 +41,10 @@ def test_shelter_referral_accepted_delivered_and_fed_back_to_the_case(page, live
     assert "Тэмүүжин" in page.inner_text("[data-testid=shared-child]")
     page.select_option("#id_to", value="accepted")
     page.click("[data-testid=referral-step]")
-    page.wait_for_selector("[data-testid=referral-status]:has-text('Хүлээн авсан'), "
-                           "[data-testid=referral-status]:has-text('Accepted')")
+    page.wait_for_selector(
+        "[data-testid=referral-status]:has-text('Хүлээн авсан'), "
+        "[data-testid=referral-status]:has-text('Accepted')"
+    )
     page.fill("input[name=delivered_on]", "2026-11-20")
     page.fill("input[name=units]", "3")
     page.click("[data-testid=record-delivery]")
