@@ -456,6 +456,47 @@ HARM_COLUMNS = "id, case_id, harm"
 HISTORY_COLUMNS = "id, case_id, agency_id, until"
 
 
+LOADED_TABLES = (
+    "registry_person",
+    "cases_case",
+    "cases_casechild",
+    "cases_task",
+    "cases_caseharm",
+    "cases_teamhistory",
+)
+
+
+def drop_secondary(cur) -> list[str]:
+    """Drop the loaded tables' foreign keys, unique constraints and indexes (not the primary
+    keys), returning the statements that recreate them exactly as the migrations made them."""
+    tables = list(LOADED_TABLES)
+    cur.execute(
+        "SELECT conrelid::regclass::text, conname, contype, pg_get_constraintdef(oid)"
+        " FROM pg_constraint WHERE conrelid::regclass::text = ANY(%s) AND contype IN ('f', 'u')"
+        " ORDER BY contype DESC, conname",
+        [tables],
+    )
+    constraints = cur.fetchall()
+    cur.execute(
+        "SELECT i.indexname, i.indexdef FROM pg_indexes i"
+        " WHERE i.tablename = ANY(%s) AND NOT EXISTS (SELECT 1 FROM pg_constraint c"
+        " WHERE c.conname = i.indexname AND c.contype IN ('p', 'u')) ORDER BY i.indexname",
+        [tables],
+    )
+    indexes = cur.fetchall()
+    for table, name, _kind, _definition in constraints:
+        cur.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+    for name, _definition in indexes:
+        cur.execute(f'DROP INDEX "{name}"')
+    restore = [definition for _name, definition in indexes]
+    # Unique constraints ('u') sort before foreign keys ('f') thanks to ORDER BY contype DESC.
+    restore += [
+        f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'
+        for table, name, _kind, definition in constraints
+    ]
+    return restore
+
+
 def load_cases(n: int, seed: int, world: World) -> dict:
     from django.db import connection, transaction
     from django.utils import timezone
@@ -474,6 +515,10 @@ def load_cases(n: int, seed: int, world: World) -> dict:
     ids = {"case": 0, "person": 0, "child": 0, "task": 0, "harm": 0, "history": 0}
     counts = dict.fromkeys(ids, 0)
     copy_seconds = 0.0
+    with connection.cursor() as cur:
+        cur.execute("SET synchronous_commit = off")
+        cur.execute("SET maintenance_work_mem = '512MB'")
+        restore = drop_secondary(cur)
     for start in range(0, n, BATCH):
         cases, persons, children, tasks, harms, history = [], [], [], [], [], []
         for age in ages[start : start + BATCH]:
@@ -521,7 +566,7 @@ def load_cases(n: int, seed: int, world: World) -> dict:
                     rng.random() < 0.8,
                     "",
                     "",
-                    False,
+                    rng.random() < 0.003,  # restricted: a staff member's own child
                     "" if is_open else rng.choice(CLOSURES),
                     opened,
                     closed,
@@ -634,16 +679,15 @@ def load_cases(n: int, seed: int, world: World) -> dict:
             f"{done_cases / elapsed:,.0f} cases/s",
             flush=True,
         )
+    index_started = time.perf_counter()
+    with connection.cursor() as cur:
+        for statement in restore:
+            cur.execute(statement)
+    index_seconds = time.perf_counter() - index_started
     load_seconds = time.perf_counter() - started
     with connection.cursor() as cur:
-        for table in (
-            "registry_person",
-            "cases_case",
-            "cases_casechild",
-            "cases_task",
-            "cases_caseharm",
-            "cases_teamhistory",
-        ):
+        cur.execute("RESET synchronous_commit")
+        for table in LOADED_TABLES:
             cur.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
                 f"coalesce((SELECT max(id) FROM {table}), 1))"
@@ -660,6 +704,8 @@ def load_cases(n: int, seed: int, world: World) -> dict:
         "rows": {k: v for k, v in counts.items() if "_" in k},
         "load_s": round(load_seconds, 1),
         "copy_s": round(copy_seconds, 1),
+        "indexes_and_constraints_s": round(index_seconds, 1),
+        "recreated": len(restore),
         "cases_per_s": round(n / load_seconds),
         "rows_per_s": round(rows / load_seconds),
         "copy_rows_per_s": round(rows / copy_seconds),
@@ -721,6 +767,19 @@ def app_overdue(call: Call) -> tuple[int, list[int]]:
     return len(rows), [t.pk for t in rows]
 
 
+def restriction_rule() -> bool:
+    """Whether the working tree's cases_visible_to hides restricted cases from all but named
+    users (AccessGrant); the raw side follows it, and the row check catches any drift."""
+    import inspect
+
+    from cpims.cases import selectors
+
+    return "restricted" in inspect.getsource(selectors.cases_visible_to)
+
+
+RESTRICTED = None  # set in main()
+
+
 def _visible_sql(user, params: list, *, alias: str = "c") -> str:
     """Visibility by hand: a UNION of branches that each use one index."""
     branches = ["SELECT id FROM cases_case WHERE assigned_worker_id = %s"]
@@ -732,13 +791,18 @@ def _visible_sql(user, params: list, *, alias: str = "c") -> str:
             "SELECT case_id FROM cases_teamhistory WHERE agency_id = %s",
         ]
         params += [user.agency_id] * 3
-    area = ""
+    sql = f"{alias}.id IN ({' UNION '.join(branches)})"
     if user.has_capability("cases.view_area") and user.scope_id:
         # A whole area is a large set: test it on the row instead of collecting its ids.
-        area = f" OR {alias}.location_id IN (SELECT id FROM geo_location WHERE path LIKE %s)"  # noqa: S608
-    sql = f"({alias}.id IN ({' UNION '.join(branches)}){area})"
-    if area:
+        sql += f" OR {alias}.location_id IN (SELECT id FROM geo_location WHERE path LIKE %s)"  # noqa: S608
         params.append(like_prefix(user.scope.path))
+    sql = f"({sql})"
+    if RESTRICTED:
+        sql += (
+            f" AND (NOT {alias}.restricted OR EXISTS (SELECT 1 FROM cases_accessgrant g"  # noqa: S608
+            f" WHERE g.case_id = {alias}.id AND g.user_id = %s))"
+        )
+        params.append(user.pk)
     return sql
 
 
@@ -1180,6 +1244,9 @@ def main() -> None:
         print(f"  {name}: ~{rows:,} rows, {size}")
     print(f"open cases {open_cases:,} of {total:,}; overdue tasks {overdue_tasks:,}")
 
+    global RESTRICTED
+    RESTRICTED = restriction_rule()
+    print(f"selector hides restricted cases (raw side follows): {RESTRICTED}")
     settings.DEBUG = False  # no query log while timing (CaptureQueriesContext forces it)
     users = pick_users(rng, args.workers)
     workers = users["workers"]

@@ -17,6 +17,7 @@ from cpims.cases.selectors import (
     cases_visible_to,
     tasks_for_user,
 )
+from cpims.cases.sensitive import visible_harms
 from cpims.cases.steps import STEPS
 from cpims.core.access import HasCapability, get_visible_or_404
 from cpims.geo.models import Location
@@ -55,7 +56,7 @@ class CaseSerializer(serializers.ModelSerializer):
         return [c.person_id for c in case.children.all()]
 
     def get_harms(self, case) -> list[str]:
-        return [h.harm for h in case.harms.all()]
+        return visible_harms(self.context["request"].user, case)
 
 
 class CaseCreateSerializer(serializers.Serializer):
@@ -96,7 +97,7 @@ def run_step(request, case: Case, name: str) -> Response:
     except ValidationError as exc:
         raise ApiValidationError(getattr(exc, "message_dict", {"detail": exc.messages})) from exc
     case.refresh_from_db()
-    return Response({"case": CaseSerializer(case).data})
+    return Response({"case": CaseSerializer(case, context={"request": request}).data})
 
 
 class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
@@ -150,7 +151,9 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             )
         except ValidationError as exc:
             raise ApiValidationError(exc.message_dict) from exc
-        return Response(CaseSerializer(case).data, status=status.HTTP_201_CREATED)
+        return Response(
+            CaseSerializer(case, context={"request": request}).data, status=status.HTTP_201_CREATED
+        )
 
     def retrieve(self, request, *args, **kwargs):
         from cpims.audit.services import audit_record
@@ -159,7 +162,7 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         audit_record(
             actor=request.user, action="cases.viewed", object_type="cases.Case", object_id=case.pk
         )
-        return Response(CaseSerializer(case).data)
+        return Response(CaseSerializer(case, context={"request": request}).data)
 
 
 def _step_action(name: str):

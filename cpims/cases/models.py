@@ -380,3 +380,18 @@ class SavedSearch(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AccessGrant(models.Model):
+    """Named users who may see a restricted case (e.g. a staff member's own child)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="access_grants")
+    user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="case_grants")
+    granted_by = models.ForeignKey(USER, null=True, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "user"], name="case_grant_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} on {self.case_id}"

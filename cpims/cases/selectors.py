@@ -19,6 +19,8 @@ def cases_visible_to(user) -> QuerySet[Case]:
         mine |= Q(team_history__agency_id=user.agency_id)
     if user.has_capability("cases.view_area") and user.scope_id:
         mine |= Q(location__path__startswith=user.scope.path)
+    # A restricted case (e.g. a staff member's own child) is seen only by named users.
+    mine &= Q(restricted=False) | Q(access_grants__user=user)
     ids = Case.objects.filter(mine).values("pk")
     return Case.objects.filter(pk__in=ids).select_related("location", "agency", "assigned_worker")
 
@@ -33,7 +35,8 @@ def cases_editable_by(user) -> QuerySet[Case]:
         mine |= Q(agency_id=user.agency_id)
     if user.has_capability("cases.view_area") and user.scope_id:
         mine |= Q(location__path__startswith=user.scope.path)
-    return Case.objects.filter(mine)
+    mine &= Q(restricted=False) | Q(access_grants__user=user)
+    return Case.objects.filter(pk__in=Case.objects.filter(mine).values("pk"))
 
 
 def tasks_for_user(user) -> QuerySet[Task]:

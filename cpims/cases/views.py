@@ -28,6 +28,8 @@ from cpims.cases.selectors import (
     overdue_tasks_visible_to,
     tasks_for_user,
 )
+from cpims.cases.choices import Harm
+from cpims.cases.sensitive import hidden_harm_count, redact_event, visible_harms, visible_people
 from cpims.cases.steps import STEPS, steps_for
 from cpims.core.access import get_visible_or_404, require_capability
 from cpims.registry.selectors import persons_visible_to
@@ -116,12 +118,14 @@ def case_detail(request, pk: int):
             "case": case,
             "editable": editable,
             "children": case.children.select_related("person"),
-            "people": case.people.select_related("person"),
+            "people": visible_people(request.user, case),
+            "harms": [Harm(h).label for h in visible_harms(request.user, case)],
+            "hidden_harms": hidden_harm_count(request.user, case),
             "tasks": case.tasks.filter(done_at__isnull=True).order_by("due_at"),
             "approvals": case.approvals.order_by("-requested_at").select_related(
                 "requested_by", "decided_by"
             ),
-            "timeline": case_timeline(case),
+            "timeline": [_redacted(e, request.user) for e in case_timeline(case)],
             "steps": {name: STEPS[name].form() for name in steps_for(case)} if editable else {},
             "step_titles": {name: step.title for name, step in STEPS.items()},
             "details_form": DetailsForm(
@@ -137,6 +141,11 @@ def case_detail(request, pk: int):
             "can_approve": request.user.has_capability("cases.approve"),
         },
     )
+
+
+def _redacted(event, user):
+    event.changes = redact_event(user, event.changes)
+    return event
 
 
 def _editable_case(request, pk: int):

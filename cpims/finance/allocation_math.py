@@ -57,9 +57,7 @@ def allocate(envelope: Decimal | int, parts: list[Part]) -> list[Share]:
     exact = {key: total_mnt * score / total_score for key, score in scores.items()}
     amounts = {key: floor(value) for key, value in exact.items()}
     leftover = int(total_mnt) - sum(amounts.values())
-    order = sorted(
-        parts, key=lambda p: (-(exact[p.key] - amounts[p.key]), -scores[p.key], p.key)
-    )
+    order = sorted(parts, key=lambda p: (-(exact[p.key] - amounts[p.key]), -scores[p.key], p.key))
     for part in order[:leftover]:
         amounts[part.key] += 1
     return [

@@ -29,7 +29,9 @@ class NormBook:
     def __init__(self, norms=None, multipliers=None):
         norms = UnitCost.objects.all() if norms is None else norms
         multipliers = (
-            AreaMultiplier.objects.select_related("location") if multipliers is None else multipliers
+            AreaMultiplier.objects.select_related("location")
+            if multipliers is None
+            else multipliers
         )
         self.norms: dict[tuple[str, str], list[UnitCost]] = defaultdict(list)
         for norm in norms:
@@ -184,7 +186,10 @@ def unmet_cost(
         unmet_referrals_costable_by(user)
         .filter(responded_at__date__range=(date_from, date_to))
         .values_list(
-            "service__service_type", "service__unit", "service__level", "case__location__path",
+            "service__service_type",
+            "service__unit",
+            "service__level",
+            "case__location__path",
             "responded_at",
         )
     )

@@ -53,9 +53,7 @@ def budget_by_area_programme(*, user, year: int, root_path: str) -> dict:
         lambda: dict.fromkeys(AMOUNTS, ZERO)
     )
     lines = budget_lines_visible_to(user).filter(year=year)
-    for path, programme, *amounts in lines.values_list(
-        "location__path", "programme", *AMOUNTS
-    ):
+    for path, programme, *amounts in lines.values_list("location__path", "programme", *AMOUNTS):
         cell = table[(area_key(path, root_path), programme)]
         for name, amount in zip(AMOUNTS, amounts, strict=True):
             cell[name] += amount
@@ -108,9 +106,12 @@ def dashboard(*, user, year: int, cost: CostReport | None = None) -> dict:
             totals[name] += cell[name]
     stated = BudgetTotal.objects.filter(year=year).first() if is_national(user) else None
     # Partner and NGO money is outside the state budget: the share counts central + local.
-    state_approved = budget_lines_visible_to(user).filter(
-        year=year, source__in=[FundingSource.CENTRAL, FundingSource.LOCAL]
-    ).aggregate(total=Sum("approved"))["total"] or ZERO
+    state_approved = (
+        budget_lines_visible_to(user)
+        .filter(year=year, source__in=[FundingSource.CENTRAL, FundingSource.LOCAL])
+        .aggregate(total=Sum("approved"))["total"]
+        or ZERO
+    )
     return {
         "year": year,
         "root": root,

@@ -23,7 +23,7 @@ def as_decimal(value) -> Decimal:
     """A Decimal from an int, a Decimal or a string — never from a float."""
     if isinstance(value, Decimal):
         return value
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         raise TypeError(f"money must not be a {type(value).__name__}: {value!r}")
     if isinstance(value, int):
         return Decimal(value)

@@ -131,7 +131,10 @@ def _ceil_div(numerator: int, denominator: int) -> int:
 def _check(assumptions: Assumptions) -> None:
     if not 1 <= assumptions.horizon <= 5:
         raise ValueError("the horizon is 1 to 5 years")
-    if assumptions.workforce.cases_per_worker < 1 or assumptions.workforce.workers_per_supervisor < 1:
+    if (
+        assumptions.workforce.cases_per_worker < 1
+        or assumptions.workforce.workers_per_supervisor < 1
+    ):
         raise ValueError("workforce norms must be at least 1")
     for item in assumptions.mix:
         if item.level not in SERVICE_LEVELS:
@@ -172,7 +175,9 @@ def compute(assumptions: Assumptions) -> Result:
                         ZERO,
                     )
                     lines.append(_line(assumptions, year, area.key, level, round_mnt(exact)))
-                staff_cost = (workers * wf.worker_salary + supervisors * wf.supervisor_salary) * price
+                staff_cost = (
+                    workers * wf.worker_salary + supervisors * wf.supervisor_salary
+                ) * price
                 lines.append(_line(assumptions, year, area.key, WORKFORCE, round_mnt(staff_cost)))
     return Result(area_years=area_years, lines=lines)
 

@@ -20,7 +20,16 @@ from cpims.finance.models import (
 )
 from cpims.finance.money import ZERO
 
-LINE_FIELDS = ["year", "source", "programme", "location_id", "approved", "released", "spent", "notes"]
+LINE_FIELDS = [
+    "year",
+    "source",
+    "programme",
+    "location_id",
+    "approved",
+    "released",
+    "spent",
+    "notes",
+]
 UNIT_COST_FIELDS = [
     "service_type",
     "unit",
@@ -205,9 +214,7 @@ def unit_cost_save(*, actor, norm: UnitCost) -> UnitCost:
 
 @transaction.atomic
 def unit_cost_delete(*, actor, norm: UnitCost) -> None:
-    _delete(
-        actor=actor, instance=norm, fields=UNIT_COST_FIELDS, action="finance.unit_cost_deleted"
-    )
+    _delete(actor=actor, instance=norm, fields=UNIT_COST_FIELDS, action="finance.unit_cost_deleted")
 
 
 def multiplier_overlaps(item: AreaMultiplier) -> list[AreaMultiplier]:

@@ -150,7 +150,9 @@ def protection_order_change(
     order.save()
     if "expires_on" in changes:
         _enqueue_expiry_reminder(order)
-    case_event(order.case, actor=actor, action="protection_order_changed", order=order.pk, **changes)
+    case_event(
+        order.case, actor=actor, action="protection_order_changed", order=order.pk, **changes
+    )
     return order
 
 
@@ -220,7 +222,12 @@ def stay_admit(
         recorded_by=actor,
     )
     case_event(
-        case, actor=actor, action="shelter_admitted", stay=stay.pk, service=service.pk, reason=reason
+        case,
+        actor=actor,
+        action="shelter_admitted",
+        stay=stay.pk,
+        service=service.pk,
+        reason=reason,
     )
     return stay
 

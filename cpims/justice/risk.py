@@ -49,7 +49,12 @@ def case_risk_raise_to_high(*, actor, case: Case, reason: str) -> list[Task]:
             )
         )
         moved.append(
-            {"task": old.pk, "kind": old.kind, "from": old.due_at.isoformat(), "to": due_at.isoformat()}
+            {
+                "task": old.pk,
+                "kind": old.kind,
+                "from": old.due_at.isoformat(),
+                "to": due_at.isoformat(),
+            }
         )
     case_event(
         case,

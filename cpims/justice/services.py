@@ -356,7 +356,9 @@ def conflict_decide(
         record.case
     ).exists():
         _schedule_probation(record, after=decided_on)
-    justice_log(record.case, record, actor=actor, action="conflict_decided", path=path, measure=measure)
+    justice_log(
+        record.case, record, actor=actor, action="conflict_decided", path=path, measure=measure
+    )
     return record
 
 

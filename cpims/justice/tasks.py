@@ -71,7 +71,9 @@ def protection_order_remind(*, order_id: int, expires_on: str) -> bool:
     notify(
         users=users,
         kind="protection_order_expiring",
-        message=_("%(case)s: the %(kind)s expires on %(day)s — renew it if the child still needs it")
+        message=_(
+            "%(case)s: the %(kind)s expires on %(day)s — renew it if the child still needs it"
+        )
         % {"case": case.number, "kind": order.get_kind_display(), "day": expires_on},
         link=f"/cases/{case.pk}/#dv",
         obj=case,

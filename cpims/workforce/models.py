@@ -89,7 +89,9 @@ class TrainingSession(models.Model):
 
 
 class Attendance(models.Model):
-    session = models.ForeignKey(TrainingSession, on_delete=models.CASCADE, related_name="attendance")
+    session = models.ForeignKey(
+        TrainingSession, on_delete=models.CASCADE, related_name="attendance"
+    )
     staff = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="attendance")
     completed = models.BooleanField(_("completed"), default=True)
 
@@ -112,7 +114,10 @@ class SupervisionSession(models.Model):
     worker = models.ForeignKey(StaffMember, on_delete=models.PROTECT, related_name="supervised")
     held_on = models.DateField(_("date"))
     kind = models.CharField(
-        _("kind"), max_length=12, choices=SupervisionKind.choices, default=SupervisionKind.INDIVIDUAL
+        _("kind"),
+        max_length=12,
+        choices=SupervisionKind.choices,
+        default=SupervisionKind.INDIVIDUAL,
     )
     minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=60)
     cases = models.ManyToManyField(Case, blank=True, related_name="supervision_sessions")

@@ -84,7 +84,9 @@ def test_a_half_typed_number_is_not_an_error_page(world):
 
 
 def test_linking_from_the_lookup(world):
-    contact = data_contact(world["counsellor"], primary=category("family.general").code, caller_phone=PHONE)
+    contact = data_contact(
+        world["counsellor"], primary=category("family.general").code, caller_phone=PHONE
+    )
     case = caller_lookup(user=world["counsellor"], phone=PHONE).cases[0]
     handover.contact_link_case(actor=world["counsellor"], contact=contact, case=case)
     contact.refresh_from_db()

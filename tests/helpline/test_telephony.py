@@ -91,7 +91,11 @@ def test_the_same_event_twice_changes_nothing(pbx):
     again = post(pbx, ring(caller_number="88001122"))
     assert first.status_code == 201 and again.status_code == 200
     assert again.json() == {"contact": first.json()["contact"], "duplicate": True}
-    assert (Contact.objects.count(), TelephonyEvent.objects.count(), AuditEvent.objects.count()) == counts
+    assert (
+        Contact.objects.count(),
+        TelephonyEvent.objects.count(),
+        AuditEvent.objects.count(),
+    ) == counts
     assert Contact.objects.get().caller_phone == "+97699112233"
 
 

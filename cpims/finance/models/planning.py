@@ -146,7 +146,9 @@ class AllocationProposal(models.Model):
 
 
 class AllocationShare(models.Model):
-    proposal = models.ForeignKey(AllocationProposal, on_delete=models.CASCADE, related_name="shares")
+    proposal = models.ForeignKey(
+        AllocationProposal, on_delete=models.CASCADE, related_name="shares"
+    )
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
     cases = models.PositiveIntegerField(_("cases registered"), default=0)
     weight = models.DecimalField(

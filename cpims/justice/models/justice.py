@@ -141,7 +141,9 @@ class ConflictRecord(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="conflict_records")
     child = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
-    offence = models.CharField(_("offence category"), max_length=16, choices=OffenceCategory.choices)
+    offence = models.CharField(
+        _("offence category"), max_length=16, choices=OffenceCategory.choices
+    )
     offence_on = models.DateField(_("date of the alleged offence"), null=True, blank=True)
     path = models.CharField(
         _("diversion or court"),
