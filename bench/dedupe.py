@@ -727,13 +727,13 @@ def render(result: dict) -> str:
         )
     rows.append(
         [
-            "**CPIMS / Splink**",
+            "**CPIMS vs Splink** (F1: difference; time, memory: CPIMS / Splink)",
             "",
             "",
-            f"{c['metrics']['0.5']['f1'] - s['metrics']['0.5']['f1']:+.3f} (diff)",
+            f"{100 * (c['metrics']['0.5']['f1'] - s['metrics']['0.5']['f1']):+.1f} pp",
             "",
             "",
-            f"{c['metrics']['0.9']['f1'] - s['metrics']['0.9']['f1']:+.3f} (diff)",
+            f"{100 * (c['metrics']['0.9']['f1'] - s['metrics']['0.9']['f1']):+.1f} pp",
             f"**{c['seconds'] / s['seconds']:.2f}×**",
             f"{c['cpu_seconds'] / s['cpu_seconds']:.2f}×",
             f"**{c['maxrss_kib'] / s['maxrss_kib']:.2f}×**",
@@ -753,6 +753,7 @@ def render(result: dict) -> str:
     )
     backend = c.get("db_backend") or {}
     if backend:
+        lines.append("")
         lines.append(
             f"The PostgreSQL server process is not in CPIMS's figures: its backend used "
             f"{backend.get('cpu_seconds', 0):.1f} s CPU, peak RSS {mib(backend.get('hwm_kib', 0))} "
@@ -1103,6 +1104,9 @@ def main() -> None:
     parser.add_argument("--json", help="also write the full result to this JSON file")
     parser.add_argument("--no-doc", action="store_true", help="do not write docs/benchmarks.md")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
+    parser.add_argument(
+        "--from-json", help="re-render the doc section from a --json result, without running"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--work", help=argparse.SUPPRESS)
     parser.add_argument("--threshold", type=float, default=THRESHOLDS[0], help=argparse.SUPPRESS)
@@ -1121,6 +1125,13 @@ def main() -> None:
             child_explain(work)
         else:
             raise SystemExit(f"unknown child {args.child}")
+        return
+    if args.from_json:
+        result = read_json(Path(args.from_json))
+        rendered = render(result)
+        print(rendered)
+        if not args.no_doc:
+            write_doc(result, rendered)
         return
     parent(args)
 

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "cpims.notifications",
     "cpims.cases",
     "cpims.referrals",
+    "cpims.privacy",
     "cpims.finance",
     "cpims.helpline",
     "cpims.justice",
@@ -263,6 +264,10 @@ CPIMS_NOTIFICATION_SENDER = env(
 CPIMS_ESCALATION_ACK_MINUTES_EMERGENCY = env_int("CPIMS_ESCALATION_ACK_MINUTES_EMERGENCY", 60)
 CPIMS_ESCALATION_ACK_MINUTES_OTHER = env_int("CPIMS_ESCALATION_ACK_MINUTES_OTHER", 1440)
 
+# --- Privacy ----------------------------------------------------------------------------------
+CPIMS_RETENTION_YEARS_AFTER_CLOSURE = env_int("CPIMS_RETENTION_YEARS_AFTER_CLOSURE", 5)
+CPIMS_RETENTION_YEARS_AFTER_ADULTHOOD = env_int("CPIMS_RETENTION_YEARS_AFTER_ADULTHOOD", 5)
+
 # --- Services and referrals -----------------------------------------------------------------
 CPIMS_REFERRAL_RESPONSE_HOURS = {
     "emergency": env_int("CPIMS_REFERRAL_HOURS_EMERGENCY", 4),
@@ -280,6 +285,8 @@ CPIMS_HEARING_REMINDER_HOURS = env_int("CPIMS_HEARING_REMINDER_HOURS", 24)
 CPIMS_INTERVIEWS_PER_CHILD_MAX = env_int("CPIMS_INTERVIEWS_PER_CHILD_MAX", 1)
 CPIMS_JOCKEY_MIN_AGE = env_int("CPIMS_JOCKEY_MIN_AGE", 7)
 CPIMS_WORK_MIN_AGE = env_int("CPIMS_WORK_MIN_AGE", 15)
+# Open cases per social worker above which a worker counts as over the norm (workforce).
+CPIMS_CASELOAD_NORM = env_int("CPIMS_CASELOAD_NORM", 25)
 
 # --- Demo -----------------------------------------------------------------------------------
 CPIMS_DEMO = env_bool("CPIMS_DEMO", DEBUG)

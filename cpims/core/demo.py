@@ -140,4 +140,7 @@ def demo_load() -> list[DemoLogin]:
 
     demo_cases_load()
     demo_services_load()
+    from cpims.finance.demo import demo_finance_load
+
+    demo_finance_load()
     return logins

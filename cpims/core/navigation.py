@@ -21,6 +21,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Referral inbox"), "referrals:inbox", "referrals.receive"),
     NavItem(_("Services"), "referrals:directory", None),
     NavItem(_("Prevention"), "referrals:activities", None),
+    NavItem(_("Finance"), "finance:dashboard", "finance.view"),
     NavItem(_("Import persons"), "registry:person_import", "registry.import"),
     NavItem(_("Helpline"), "helpline:screen", "helpline.contact"),
     NavItem(_("Helpline board"), "helpline:board", "helpline.supervise"),

@@ -98,7 +98,11 @@ class AllocationForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("cases_from") and data.get("cases_to") and data["cases_to"] < data["cases_from"]:
+        if (
+            data.get("cases_from")
+            and data.get("cases_to")
+            and data["cases_to"] < data["cases_from"]
+        ):
             raise forms.ValidationError(_("The end of the period is before its start."))
         return data
 
@@ -117,6 +121,12 @@ class WeightsForm(forms.Form):
                 max_digits=5,
                 decimal_places=2,
                 initial=share.weight,
+                widget=forms.NumberInput(
+                    attrs={
+                        "aria-label": f"{share.location} · {_('quality weight')}",
+                        "step": "0.01",
+                    }
+                ),
             )
 
     def weights(self) -> dict[int, Decimal]:

@@ -102,7 +102,10 @@ def financing_gap(*, user, period: Period) -> dict:
 
     rows = []
     for area in areas:
-        levels = [{"level": lvl, **cell([(area, lvl)])} for lvl in SERVICE_LEVELS]
+        levels = [
+            {"level": lvl, "label": str(Programme(lvl).label), **cell([(area, lvl)])}
+            for lvl in SERVICE_LEVELS
+        ]
         total = cell([(area, lvl) for lvl in SERVICE_LEVELS])
         rows.append({"area": names.get(area, area), "path": area, "levels": levels, **total})
     by_level = [

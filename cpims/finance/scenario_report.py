@@ -88,6 +88,6 @@ def compare(first: dict, second: dict) -> list[dict]:
     return rows
 
 
-def level_totals(run: dict) -> list[tuple[str, tuple]]:
-    """Over the whole horizon: (level, (required, allocated, gap))."""
-    return [(lvl, run["result"].total(level=lvl)) for lvl in sm.LEVELS]
+def level_totals(run: dict) -> list[tuple]:
+    """Over the whole horizon, per level in `sm.LEVELS` order: (required, allocated, gap)."""
+    return [run["result"].total(level=lvl) for lvl in sm.LEVELS]

@@ -56,7 +56,9 @@ def dashboard_view(request):
             "data": data,
             "can_edit": request.user.has_capability("finance.edit"),
             "area_chart": money_chart(_("By area"), data["by_area"]),
-            "programme_chart": money_chart(_("By programme and service level"), data["by_programme"]),
+            "programme_chart": money_chart(
+                _("By programme and service level"), data["by_programme"]
+            ),
         },
     )
 
@@ -90,7 +92,11 @@ def costs_view(request):
             "month": sorted(report.by_month.items()),
             "type": [(types.get(k, k), v) for k, v in sorted(report.by_type.items())],
             "uncosted": [
-                {**u.__dict__, "area_name": names.get(u.area, u.area), "type": types.get(u.service_type)}
+                {
+                    **u.__dict__,
+                    "area_name": names.get(u.area, u.area),
+                    "type": types.get(u.service_type),
+                }
                 for u in report.uncosted.values()
             ],
         }

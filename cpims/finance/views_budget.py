@@ -4,6 +4,7 @@ costs) with their templates."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,7 +14,6 @@ from django.views.decorators.http import require_POST
 from cpims.core.access import get_visible_or_404, require_capability
 from cpims.finance import imports, imports_reference, services
 from cpims.finance.forms import BudgetFilterForm, BudgetLineForm, ImportForm, QuartersForm
-from cpims.finance.models import BudgetLine
 from cpims.finance.money import ZERO
 from cpims.finance.selectors import (
     budget_lines_editable_by,
@@ -67,11 +67,11 @@ def budget_list(request):
         lines = lines.filter(programme=data["programme"])
     if data.get("place"):
         lines = lines.filter(location__code=data["place"])
-    totals = {
-        name: sum((getattr(line, name) for line in lines), ZERO)
-        for name in ("approved", "released", "spent")
-    }
-    page = Paginator(lines, 100).get_page(request.GET.get("page"))
+    sums = lines.aggregate(approved=Sum("approved"), released=Sum("released"), spent=Sum("spent"))
+    totals = {name: value or ZERO for name, value in sums.items()}
+    page = Paginator(lines.annotate(quarters=Count("executions")), 100).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "finance/budget_list.html",

@@ -87,7 +87,9 @@ class HearingForm(CaseForm):
 
 class HearingChangeForm(CaseForm):
     hearing = forms.ModelChoiceField(label=_("Hearing"), queryset=Hearing.objects)
-    scheduled_at = forms.DateTimeField(label=_("New date and time"), required=False, widget=DATETIME)
+    scheduled_at = forms.DateTimeField(
+        label=_("New date and time"), required=False, widget=DATETIME
+    )
     cancelled = forms.BooleanField(label=_("Cancelled"), required=False)
     notes = forms.CharField(label=_("Notes"), required=False, widget=TEXT)
 
@@ -123,7 +125,9 @@ class LegalAidForm(CaseForm):
 class ConflictForm(CaseForm):
     child = forms.ModelChoiceField(label=_("Child"), queryset=Person.objects)
     offence = forms.ChoiceField(label=_("Offence category"), choices=OffenceCategory.choices)
-    offence_on = forms.DateField(label=_("Date of the alleged offence"), required=False, widget=DATE)
+    offence_on = forms.DateField(
+        label=_("Date of the alleged offence"), required=False, widget=DATE
+    )
     path = forms.ChoiceField(label=_("Diversion or court"), choices=ConflictPath.choices)
     measure = forms.ChoiceField(label=_("Measure"), choices=MEASURES, required=False)
     decided_on = forms.DateField(label=_("Decided on"), required=False, widget=DATE)

@@ -5,12 +5,19 @@ from a justice or DV record."""
 from collections import Counter, defaultdict
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from cpims.cases.models import Case
 from cpims.geo.models import Location
-from cpims.justice.choices import ConflictPath, CourtOutcome, DangerLevel, InspectionKind, Season
+from cpims.justice.choices import (
+    ConflictPath,
+    CourtOutcome,
+    DangerLevel,
+    InspectionKind,
+    PoliceStatus,
+    Season,
+)
 from cpims.justice.jockeys import summarise
 from cpims.justice.models import (
     ConflictRecord,
@@ -127,61 +134,58 @@ SECTOR_COLUMNS = [
 
 def sector_counts(user, *, year: int | None = None) -> list[dict]:
     """Per aimag: counts of justice and DV records on cases the user may count."""
-    case_ids = cases_countable_by(user)
+    cases = cases_countable_by(user)
     if year:
-        case_ids = case_ids.filter(opened_at__year=year)
-    aimag_of = {pk: _aimag_code(path) for pk, path in case_ids.values_list("pk", "location__path")}
+        cases = cases.filter(opened_at__year=year)
+    within = cases.values("pk")
     rows: dict[str, Counter] = defaultdict(Counter)
 
-    def add(column: str, qs, field: str = "case_id", value=None):
-        for case_id, n in qs.values_list(field).annotate(n=value or Count("id")).order_by():
-            if case_id in aimag_of:
-                rows[aimag_of[case_id]][column] += n or 0
+    def add(column: str, qs, path: str = "case__location__path", value=None):
+        for place, n in qs.values_list(path).annotate(n=value or Count("id")).order_by():
+            rows[_aimag_code(place)][column] += n or 0
 
-    ids = list(aimag_of)
-    police = PoliceReport.objects.filter(case_id__in=ids)
+    police = PoliceReport.objects.filter(case__in=within)
     add("police_reports", police)
-    add("sent_to_prosecutor", police.filter(status="prosecutor"))
-    add("closed_without_charge", police.filter(status="closed"))
-    courts = CourtCase.objects.filter(case_id__in=ids)
+    add("sent_to_prosecutor", police.filter(status=PoliceStatus.PROSECUTOR))
+    add("closed_without_charge", police.filter(status=PoliceStatus.CLOSED))
+    courts = CourtCase.objects.filter(case__in=within)
     add("court_cases", courts)
     add("convictions", courts.filter(outcome=CourtOutcome.CONVICTED))
-    interviews = ForensicInterview.objects.filter(case_id__in=ids)
+    interviews = ForensicInterview.objects.filter(case__in=within)
     add("interviews", interviews)
-    per_child = interviews.values("case_id", "child_id").annotate(n=Count("id")).order_by()
-    for item in per_child:
-        rows[aimag_of[item["case_id"]]]["children_interviewed"] += 1
-        if item["n"] > settings.CPIMS_INTERVIEWS_PER_CHILD_MAX:
-            rows[aimag_of[item["case_id"]]]["interviewed_more_than_limit"] += 1
-    add("legal_aid", LegalAid.objects.filter(case_id__in=ids))
-    conflict = ConflictRecord.objects.filter(case_id__in=ids)
+    per_child = interviews.values_list("case__location__path", "case_id", "child_id").annotate(
+        n=Count("id")
+    )
+    for place, _case, _child, n in per_child.order_by():
+        rows[_aimag_code(place)]["children_interviewed"] += 1
+        if n > settings.CPIMS_INTERVIEWS_PER_CHILD_MAX:
+            rows[_aimag_code(place)]["interviewed_more_than_limit"] += 1
+    add("legal_aid", LegalAid.objects.filter(case__in=within))
+    conflict = ConflictRecord.objects.filter(case__in=within)
     add("children_in_conflict", conflict)
     add("diverted", conflict.filter(path=ConflictPath.DIVERSION))
-    add("dv_high", DangerAssessment.objects.filter(case_id__in=ids, level=DangerLevel.HIGH))
-    add("orders", ProtectionOrder.objects.filter(case_id__in=ids))
-    add("violations", OrderViolation.objects.filter(order__case_id__in=ids), "order__case_id")
-    stays = ShelterStay.objects.filter(case_id__in=ids)
+    add("dv_high", DangerAssessment.objects.filter(case__in=within, level=DangerLevel.HIGH))
+    add("orders", ProtectionOrder.objects.filter(case__in=within))
+    add(
+        "violations",
+        OrderViolation.objects.filter(order__case__in=within),
+        "order__case__location__path",
+    )
+    stays = ShelterStay.objects.filter(case__in=within)
     add("stays", stays)
     add("stay_units", stays.filter(delivery__isnull=False), value=Sum("delivery__units"))
     names = _aimag_names(rows)
-    result = []
-    for code in sorted(rows):
-        values = rows[code]
-        result.append(
-            {
-                "aimag": code,
-                "aimag_name": names.get(code, code),
-                **{key: int(values.get(key, 0)) for key, _label in SECTOR_COLUMNS},
-            }
-        )
-    return result
+    return [
+        {
+            "aimag": code,
+            "aimag_name": names.get(code, code),
+            **{key: int(rows[code].get(key, 0)) for key, _label in SECTOR_COLUMNS},
+        }
+        for code in sorted(rows)
+    ]
 
 
 def sector_table(rows: list[dict]) -> tuple[list, list[list]]:
     header = [_("Aimag"), *[label for _key, label in SECTOR_COLUMNS]]
     body = [[row["aimag_name"], *[row[key] for key, _label in SECTOR_COLUMNS]] for row in rows]
     return header, body
-
-
-def any_q() -> Q:  # pragma: no cover - kept for symmetry with other report modules
-    return Q()

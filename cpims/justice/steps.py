@@ -82,7 +82,10 @@ STEPS: dict[str, Step] = {
         _("Child in conflict with the law"),
         jf.ConflictForm,
         lambda a, c, d: services.conflict_record(
-            actor=a, case=c, follow_up_days=d.get("follow_up_days") or 30, **_drop(d, "follow_up_days")
+            actor=a,
+            case=c,
+            follow_up_days=d.get("follow_up_days") or 30,
+            **_drop(d, "follow_up_days"),
         ),
         JUSTICE,
     ),

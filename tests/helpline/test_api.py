@@ -64,7 +64,9 @@ def test_invalid_input_is_refused(setting):
     assert not Contact.objects.exists()
 
 
-@pytest.mark.parametrize("call_type", ["silent", "blank", "prank", "hang_up", "wrong_number", "abusive", "test"])
+@pytest.mark.parametrize(
+    "call_type", ["silent", "blank", "prank", "hang_up", "wrong_number", "abusive", "test"]
+)
 def test_one_call_for_a_non_data_contact(setting, call_type):
     response = api(setting["counsellor"]).post(
         "/api/v1/contacts/quick/", {"call_type": call_type}, content_type="application/json"
@@ -113,9 +115,12 @@ def test_a_local_team_reads_only_contacts_on_its_cases(setting):
     other = worker_of(team("mdt-kherlen", "2101"))
     assert api(other).get("/api/v1/contacts/").json()["results"] == []
     assert api(other).get(f"/api/v1/contacts/{linked.pk}/").status_code == 404
-    assert api(setting["worker"]).post(
-        "/api/v1/contacts/quick/", {"call_type": "silent"}, content_type="application/json"
-    ).status_code == 403
+    assert (
+        api(setting["worker"])
+        .post("/api/v1/contacts/quick/", {"call_type": "silent"}, content_type="application/json")
+        .status_code
+        == 403
+    )
     lookup = api(setting["counsellor"]).get("/api/v1/contacts/lookup/?phone=99112233").json()
     assert lookup["contact_count"] == 1 and lookup["number"] == "+97699112233"
 
@@ -125,9 +130,12 @@ def test_taxonomy_api_and_extension_by_an_administrator(setting):
     codes = {c["code"]: c for c in categories}
     assert codes["violence.physical"]["icvac_rollup"] == "2"
     assert codes["violence.online_harms.grooming"]["reports_under"] == "violence.online_csea"
-    assert api(setting["counsellor"]).post(
-        "/api/v1/taxonomy/", {}, content_type="application/json"
-    ).status_code == 403
+    assert (
+        api(setting["counsellor"])
+        .post("/api/v1/taxonomy/", {}, content_type="application/json")
+        .status_code
+        == 403
+    )
     supervisor = make_user(role="helpline_supervisor", scope="MN")
     created = api(supervisor).post(
         "/api/v1/taxonomy/",
@@ -157,14 +165,21 @@ def test_callbacks_queue(setting):
     client = api(setting["counsellor"])
     due = client.get("/api/v1/callbacks/?overdue=1").json()
     assert [c["id"] for c in due["results"]] == [contact.pk]
-    assert client.post(f"/api/v1/callbacks/{contact.pk}/done/", {"note": "ok"}, content_type="application/json").status_code == 200
+    assert (
+        client.post(
+            f"/api/v1/callbacks/{contact.pk}/done/", {"note": "ok"}, content_type="application/json"
+        ).status_code
+        == 200
+    )
     assert client.get("/api/v1/callbacks/").json()["results"] == []
 
 
 def test_the_schema_lists_the_helpline_endpoints(setting):
-    schema = api(setting["counsellor"]).get(
-        "/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json"
-    ).json()
+    schema = (
+        api(setting["counsellor"])
+        .get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+        .json()
+    )
     for path in [
         "/api/v1/contacts/",
         "/api/v1/contacts/quick/",

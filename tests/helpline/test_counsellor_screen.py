@@ -75,7 +75,12 @@ def test_autosave_keeps_everything_typed_and_reopening_shows_it(desk):
         assert typed in form
     client.post(
         f"/helpline/contacts/{contact.pk}/draft/",
-        {"call_type": "data", "caller_phone": "9911 2233", "child": [child_id], f"child-{child_id}-age": "10"},
+        {
+            "call_type": "data",
+            "caller_phone": "9911 2233",
+            "child": [child_id],
+            f"child-{child_id}-age": "10",
+        },
     )
     contact.refresh_from_db()
     assert contact.caller_phone == "+97699112233" and contact.draft_raw == {}
