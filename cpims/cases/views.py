@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from cpims.audit.services import audit_record
 from cpims.cases import services, workflow
 from cpims.cases.attachments import attachment_add
+from cpims.cases.choices import Harm
 from cpims.cases.errors import TransitionError, VersionConflict
 from cpims.cases.forms import (
     AttachmentForm,
@@ -28,7 +29,6 @@ from cpims.cases.selectors import (
     overdue_tasks_visible_to,
     tasks_for_user,
 )
-from cpims.cases.choices import Harm
 from cpims.cases.sensitive import hidden_harm_count, redact_event, visible_harms, visible_people
 from cpims.cases.steps import STEPS, steps_for
 from cpims.core.access import get_visible_or_404, require_capability

@@ -142,12 +142,15 @@ def total_edit(request, pk: int | None = None):
     editable = budget_totals_editable_by(request.user)
     item = get_visible_or_404(editable, pk=pk, user=request.user) if pk else None
     form = BudgetTotalForm(request.POST or None, instance=item)
-    if request.method == "POST" and form.is_valid():
-        if _save_or_error(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save_or_error(
             form, lambda: services.budget_total_save(actor=request.user, total=form.instance)
-        ):
-            messages.success(request, _("Saved."))
-            return redirect("finance:reference")
+        )
+    ):
+        messages.success(request, _("Saved."))
+        return redirect("finance:reference")
     return render(
         request,
         "finance/simple_form.html",

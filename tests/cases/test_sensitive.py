@@ -1,8 +1,8 @@
 import pytest
 from django.test import Client
 
-from cpims.cases.sensitive import case_restrict
 from cpims.cases.selectors import cases_visible_to
+from cpims.cases.sensitive import case_restrict
 from cpims.cases.services import PersonOnCase, case_add_person
 from tests.cases.helpers import officer, register, team, worker_of
 
