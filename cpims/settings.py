@@ -243,6 +243,10 @@ SPECTACULAR_SETTINGS = {
         "IcvacEnum": "cpims.helpline.choices.Icvac",
         "HarmEnum": "cpims.cases.choices.Harm",
         "ReferralUrgencyEnum": "cpims.referrals.choices.Urgency",
+        "ContactOutcomeEnum": "cpims.helpline.choices.Outcome",
+        "ContactChannelEnum": "cpims.helpline.choices.Channel",
+        "ContactStatusEnum": "cpims.helpline.choices.Status",
+        "CallTypeEnum": "cpims.helpline.choices.CallType",
     },
 }
 

@@ -37,6 +37,17 @@ LABELS = {
     "cases.referral_withdrawn": _("Referral withdrawn"),
     "cases.referral_overdue": _("Referral not answered in time"),
     "cases.service_delivered": _("Service delivered"),
+    "cases.restricted_updated": _("Restricted section updated"),
+    "cases.risk_raised": _("Risk raised to high; deadlines rescheduled"),
+    "cases.dv_assessment": _("Domestic violence assessment"),
+    "cases.protection_order": _("Protection order recorded"),
+    "cases.protection_order_changed": _("Protection order changed"),
+    "cases.protection_order_violated": _("Protection order violated"),
+    "cases.protection_order_expiring": _("Protection order about to lapse"),
+    "cases.shelter_admitted": _("Admitted to a shelter or one-stop centre"),
+    "cases.shelter_discharged": _("Discharged from a shelter or one-stop centre"),
+    "cases.from_inspection": _("Opened from an inspection"),
+    "cases.supervision_discussed": _("Discussed in professional supervision"),
 }
 
 

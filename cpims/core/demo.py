@@ -143,4 +143,12 @@ def demo_load() -> list[DemoLogin]:
     from cpims.finance.demo import demo_finance_load
 
     demo_finance_load()
+    from cpims.justice.demo import demo_justice_load
+    from cpims.workforce.demo import demo_workforce_load
+
+    demo_justice_load()
+    demo_workforce_load()
+    from cpims.helpline.demo import demo_helpline_load
+
+    demo_helpline_load()
     return logins

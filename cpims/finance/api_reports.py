@@ -10,9 +10,11 @@ from rest_framework.response import Response
 
 from cpims.accounts.models import Agency
 from cpims.core.access import HasCapability
+from cpims.finance.choices import Programme
 from cpims.finance.costing import services_cost
 from cpims.finance.gap import Period, financing_gap
 from cpims.finance.indicators import area_names, dashboard
+from cpims.referrals.choices import ServiceType
 
 
 def Money(**kw):
@@ -51,7 +53,7 @@ class TotalsSerializer(AreaAmountsSerializer):
     uncosted = serializers.IntegerField()
     stated_total = Money(allow_null=True)
     state_approved = Money()
-    cp_share = Pct()
+    cp_share = serializers.DecimalField(max_digits=9, decimal_places=3, allow_null=True)
 
 
 class DashboardSerializer(serializers.Serializer):
@@ -173,10 +175,10 @@ class CostsViewSet(FinanceReportViewSet):
                 {"key": _code(k), "name": names.get(k, k), "cost": v}
                 for k, v in sorted(report.by_area.items())
             ],
-            "by_level": keyed(report.by_level, str),
+            "by_level": keyed(report.by_level, lambda k: str(Programme(k).label)),
             "by_provider": keyed(report.by_provider, lambda k: agencies.get(k, "")),
             "by_month": keyed(report.by_month, str),
-            "by_type": keyed(report.by_type, str),
+            "by_type": keyed(report.by_type, lambda k: str(ServiceType(k).label)),
             "uncosted": [
                 {**u.__dict__, "area": _code(u.area), "area_name": names.get(u.area, u.area)}
                 for u in report.uncosted.values()

@@ -129,6 +129,6 @@ def dashboard(*, user, year: int, cost: CostReport | None = None) -> dict:
             # The share of the stated state budget is a national figure.
             "stated_total": stated.amount if stated else None,
             "state_approved": state_approved,
-            "cp_share": percent(state_approved, stated.amount) if stated else None,
+            "cp_share": percent(state_approved, stated.amount, decimals=3) if stated else None,
         },
     }

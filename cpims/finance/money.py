@@ -3,7 +3,7 @@
 - Amounts are tögrög (MNT) with at most two decimals (möngö) when stored.
 - Computed money (a delivery's cost, a scenario line, a per-child figure) is rounded half up to
   whole tögrög once, at the end of the line; totals are sums of rounded lines, so they add up.
-- Percentages are rounded half up to one decimal.
+- Percentages are rounded half up to one decimal (the small share of the state budget: three).
 """
 
 import re
@@ -12,7 +12,6 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 ZERO = Decimal("0")
 ONE = Decimal("1")
 CENT = Decimal("0.01")
-TENTH = Decimal("0.1")
 MAX_AMOUNT = Decimal("9999999999999999.99")  # max_digits=18, decimal_places=2
 
 _GROUPED = re.compile(r"^\d{1,3}([ ,\u00a0\u202f]\d{3})+(\.\d+)?$")
@@ -40,12 +39,13 @@ def round_int(value: Decimal) -> int:
     return int(as_decimal(value).quantize(ONE, rounding=ROUND_HALF_UP))
 
 
-def percent(part, whole) -> Decimal | None:
-    """part / whole × 100, half up to one decimal; None when there is nothing to divide by."""
+def percent(part, whole, *, decimals: int = 1) -> Decimal | None:
+    """part / whole × 100, half up to `decimals` decimals; None when nothing to divide by."""
     whole = as_decimal(whole or 0)
     if whole == 0:
         return None
-    return (as_decimal(part or 0) * 100 / whole).quantize(TENTH, rounding=ROUND_HALF_UP)
+    step = ONE.scaleb(-decimals)
+    return (as_decimal(part or 0) * 100 / whole).quantize(step, rounding=ROUND_HALF_UP)
 
 
 def per(total, count) -> Decimal | None:

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_datetime
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -17,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cpims.core.access import get_visible_or_404
-from cpims.helpline import handover, services, taxonomy, telephony
+from cpims.helpline import contact_parts, handover, taxonomy, telephony
 from cpims.helpline.api import AnyCapability, api_error
 from cpims.helpline.choices import TelephonyEventType
 from cpims.helpline.models import Category, IntegrationToken, TaxonomyVersion, current_version
@@ -30,11 +31,13 @@ from cpims.helpline.selectors import (
 from cpims.helpline.serializers import (
     AcknowledgeSerializer,
     CallbackDoneSerializer,
+    ContactSerializer,
+    EscalationSerializer,
+)
+from cpims.helpline.serializers_taxonomy import (
     CategoryCreateSerializer,
     CategorySerializer,
     CategoryUpdateSerializer,
-    ContactSerializer,
-    EscalationSerializer,
 )
 
 TAXONOMY_READERS = ("helpline.contact", "helpline.supervise", "helpline.taxonomy")
@@ -170,7 +173,7 @@ class CallbackViewSet(viewsets.ReadOnlyModelViewSet):
         payload = CallbackDoneSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         try:
-            contact = services.callback_done(
+            contact = contact_parts.callback_done(
                 actor=request.user, contact=contact, note=payload.validated_data["note"]
             )
         except ValidationError as exc:
@@ -198,6 +201,19 @@ class IntegrationTokenAuthentication(BaseAuthentication):
 
     def authenticate_header(self, request):
         return 'Bearer realm="telephony"'
+
+
+class IntegrationTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "cpims.helpline.api_misc.IntegrationTokenAuthentication"
+    name = "telephonyToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "Integration token; also sign the raw body: "
+            "X-CPIMS-Signature: sha256=<HMAC-SHA256 hex> (see docs/helpline.md).",
+        }
 
 
 class HasIntegrationToken(BasePermission):
@@ -244,7 +260,6 @@ class TelephonyEventView(APIView):
             401: OpenApiResponse(description="missing or unknown token"),
             403: OpenApiResponse(description="bad signature"),
         },
-        auth=[],
     )
     def post(self, request):
         payload = TelephonyEventSerializer(data=request.data)

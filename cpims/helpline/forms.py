@@ -32,11 +32,11 @@ class CategoryAddForm(forms.Form):
     label_en = forms.CharField(label=_("Label (English)"), max_length=200)
     icvac_code = forms.ChoiceField(
         label=_("ICVAC category"),
-        choices=[("", _("As the parent"))] + Icvac.choices,
+        choices=[("", _("As the parent")), *Icvac.choices],
         required=False,
     )
     harm = forms.ChoiceField(
-        label=_("Case harm"), choices=[("", _("As the parent"))] + Harm.choices, required=False
+        label=_("Case harm"), choices=[("", _("As the parent")), *Harm.choices], required=False
     )
     reports_as = CategoryChoice(
         label=_("Reported in CHI as"),
@@ -56,11 +56,11 @@ class CategoryEditForm(forms.Form):
     label_en = forms.CharField(label=_("Label (English)"), max_length=200)
     icvac_code = forms.ChoiceField(
         label=_("ICVAC category"),
-        choices=[("", _("As the parent"))] + Icvac.choices,
+        choices=[("", _("As the parent")), *Icvac.choices],
         required=False,
     )
     harm = forms.ChoiceField(
-        label=_("Case harm"), choices=[("", _("As the parent"))] + Harm.choices, required=False
+        label=_("Case harm"), choices=[("", _("As the parent")), *Harm.choices], required=False
     )
     reports_as = CategoryChoice(
         label=_("Reported in CHI as"), queryset=Category.objects.none(), required=False

@@ -28,7 +28,7 @@ from cpims.helpline.models import (
 )
 from cpims.registry.identity.phone import PhoneError, normalise_phone
 
-TOKEN_PREFIX = "cpt_"
+TOKEN_PREFIX = "cpt_"  # noqa: S105 (a marker, not a secret)
 SIGNATURE_HEADER = "X-CPIMS-Signature"
 
 

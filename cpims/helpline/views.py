@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cpims.core.access import get_visible_or_404, require_capability
 from cpims.geo.models import Location
-from cpims.helpline import services
+from cpims.helpline import contact_parts, services
 from cpims.helpline.choices import (
     NON_DATA_CALL_TYPES,
     ActionTaken,
@@ -244,7 +244,7 @@ def contact_list(request):
 def child_add(request, pk: int):
     contact = _contact(request, pk)
     save_from_post(request, contact)
-    services.child_add(contact=contact)
+    contact_parts.child_add(contact=contact)
     return _child_row(request, contact, contact.children.order_by("-sort", "-pk").first())
 
 
@@ -273,7 +273,7 @@ def child_link(request, pk: int, child_id: int):
         person = get_visible_or_404(
             persons_visible_to(request.user), pk=int(request.POST["person"]), user=request.user
         )
-    services.child_link_person(contact=contact, child=child, person=person)
+    contact_parts.child_link_person(contact=contact, child=child, person=person)
     return _child_row(request, contact, child)
 
 
@@ -296,7 +296,7 @@ def person_results(request, pk: int, child_id: int):
 def perpetrator_add(request, pk: int):
     contact = _contact(request, pk)
     save_from_post(request, contact)
-    item = services.perpetrator_add(contact=contact)
+    item = contact_parts.perpetrator_add(contact=contact)
     return render(
         request,
         "helpline/_perp_row.html",

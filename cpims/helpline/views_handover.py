@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cpims.core.access import get_visible_or_404, require_capability
-from cpims.helpline import handover, services
+from cpims.helpline import contact_parts, handover
 from cpims.helpline.selectors import callbacks_due, cases_known_to_helpline, escalations_awaiting
 from cpims.helpline.views import CONTACT, _contact, _form_context, save_from_post
 from cpims.registry.services import PossibleDuplicate
@@ -88,7 +88,7 @@ def callbacks(request):
 def callback_done(request, pk: int):
     contact = _contact(request, pk)
     try:
-        services.callback_done(
+        contact_parts.callback_done(
             actor=request.user, contact=contact, note=request.POST.get("note", "")
         )
     except ValidationError as exc:

@@ -3,18 +3,27 @@
 import csv
 import io
 from collections.abc import Sequence
+from decimal import Decimal
 
 from django.http import HttpResponse
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, (int, float, Decimal)):
+        return value
+    return str(value)
+
+
 def to_csv(title: str, header: Sequence, rows: Sequence[Sequence]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([title])
+    writer.writerow([str(title)])
     writer.writerow([str(h) for h in header])
-    writer.writerows([["" if v is None else v for v in row] for row in rows])
+    writer.writerows([[_cell(v) for v in row] for row in rows])
     return out.getvalue()
 
 
@@ -25,13 +34,13 @@ def to_xlsx(title: str, header: Sequence, rows: Sequence[Sequence]) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "report"
-    sheet.append([title])
+    sheet.append([str(title)])
     sheet["A1"].font = Font(bold=True)
     sheet.append([str(h) for h in header])
     for cell in sheet[2]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(["" if v is None else v for v in row])
+        sheet.append([_cell(v) for v in row])
     sheet.freeze_panes = "A3"
     out = io.BytesIO()
     book.save(out)

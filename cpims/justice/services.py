@@ -369,6 +369,7 @@ def probation_visit_record(
     """A probation follow-up: closes the due follow-up and schedules the next one until the
     probation ends."""
     _choice(compliance, Compliance, "compliance")
+    record = ConflictRecord.objects.select_related("case").get(pk=record.pk)
     visit = ProbationVisit.objects.create(
         record=record, held_on=held_on, compliance=compliance, notes=notes, recorded_by=actor
     )

@@ -12,8 +12,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import combinations
 
+from django.db.models import Count
+
 from cpims.registry.matching import PROPOSE_AT, PersonFacts, match_score
 from cpims.registry.models import Person, PersonPhone
+from cpims.registry.selectors import MIN_REGISTRY_FOR_FREQUENCIES
 
 MAX_BLOCK = 300  # larger blocks (very common name + year) are split by place before pairing
 PASSES: list[tuple[str, ...]] = [
@@ -83,12 +86,33 @@ def candidate_pairs() -> set[tuple[int, int]]:
     return pairs
 
 
-def _facts(ids: list[int]) -> dict[int, tuple[str, PersonFacts]]:
+def given_name_frequencies() -> dict[str, float]:
+    """Share of the registry carrying each given name (common names weigh less)."""
+    counts = dict(
+        Person.objects.filter(merged_into__isnull=True)
+        .order_by()
+        .values_list("given_key")
+        .annotate(n=Count("id"))
+        .values_list("given_key", "n")
+    )
+    total = sum(counts.values())
+    if total < MIN_REGISTRY_FOR_FREQUENCIES:
+        return {}
+    return {key: n / total for key, n in counts.items()}
+
+
+def _facts(ids: set[int]) -> dict[int, tuple[str, PersonFacts]]:
+    """Facts for the records in candidate pairs, read once in one sorted stream (no huge IN
+    lists, no record read twice)."""
     phones: dict[int, set[str]] = {}
-    for person_id, number in PersonPhone.objects.filter(person_id__in=ids).values_list(
-        "person_id", "number"
+    for person_id, number in (
+        PersonPhone.objects.filter(person__merged_into__isnull=True)
+        .values_list("person_id", "number")
+        .iterator(chunk_size=20000)
     ):
-        phones.setdefault(person_id, set()).add(number)
+        if person_id in ids:
+            phones.setdefault(person_id, set()).add(number)
+    frequency = given_name_frequencies()
     out = {}
     fields = [
         "pk",
@@ -104,8 +128,11 @@ def _facts(ids: list[int]) -> dict[int, tuple[str, PersonFacts]]:
         "location__path",
         "given_phonetic",
     ]
-    for row in Person.objects.filter(pk__in=ids).values_list(*fields):
+    rows = Person.objects.filter(merged_into__isnull=True).order_by("pk").values_list(*fields)
+    for row in rows.iterator(chunk_size=20000):
         pk, ext, given, patr, initial, family, sex, dob, est, regno, path, phon = row
+        if pk not in ids:
+            continue
         parts = [p for p in (path or "").split("/") if p]
         out[pk] = (
             ext or "",
@@ -123,21 +150,20 @@ def _facts(ids: list[int]) -> dict[int, tuple[str, PersonFacts]]:
                 soum_code=parts[2] if len(parts) > 2 else "",
                 ident=pk,
                 given_phonetic=phon,
+                given_frequency=frequency.get(given, 0.0),
             ),
         )
     return out
 
 
-def find_duplicates(*, threshold: float = PROPOSE_AT, chunk: int = 5000) -> Iterator[DuplicatePair]:
-    pairs = sorted(candidate_pairs())
-    for start in range(0, len(pairs), chunk):
-        part = pairs[start : start + chunk]
-        facts = _facts(sorted({pk for pair in part for pk in pair}))
-        for a, b in part:
-            (ext_a, fa), (ext_b, fb) = facts[a], facts[b]
-            result = match_score(fa, fb)
-            if result.score >= threshold:
-                yield DuplicatePair(a, b, ext_a, ext_b, result.score, result.reasons)
+def find_duplicates(*, threshold: float = PROPOSE_AT) -> Iterator[DuplicatePair]:
+    pairs = candidate_pairs()
+    facts = _facts({pk for pair in pairs for pk in pair})
+    for a, b in sorted(pairs):
+        (ext_a, fa), (ext_b, fb) = facts[a], facts[b]
+        result = match_score(fa, fb)
+        if result.score >= threshold:
+            yield DuplicatePair(a, b, ext_a, ext_b, result.score, result.reasons)
 
 
 def write_pairs_csv(pairs: Iterable[DuplicatePair], handle) -> int:

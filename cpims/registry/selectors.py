@@ -14,6 +14,7 @@ from cpims.registry.matching import PROPOSE_AT, MatchResult, PersonFacts, match_
 from cpims.registry.models import Person, PersonPhone, Relationship
 
 SEARCH_LIMIT = 50
+MIN_REGISTRY_FOR_FREQUENCIES = 1000  # below this, name frequencies say nothing
 CANDIDATES_PER_BLOCK = 100
 
 
@@ -85,10 +86,27 @@ def _blocks(facts: PersonFacts) -> Q:
     return blocks
 
 
+def given_name_frequency(given_key: str) -> float:
+    """Share of the registry with this given name; the total is cached for ten minutes."""
+    from django.core.cache import cache
+
+    total = cache.get("registry:person_total")
+    if total is None:
+        total = Person.objects.filter(merged_into__isnull=True).count()
+        cache.set("registry:person_total", total, 600)
+    if total < MIN_REGISTRY_FOR_FREQUENCIES or not given_key:
+        return 0.0
+    return Person.objects.filter(given_key=given_key, merged_into__isnull=True).count() / total
+
+
 def person_candidates(
     *, user, facts: PersonFacts, exclude_id: int | None = None, threshold: float = PROPOSE_AT
 ) -> CandidateList:
     """Likely existing records of the person described by `facts`, best first."""
+    from dataclasses import replace
+
+    frequency = given_name_frequency(facts.given_key)
+    facts = replace(facts, given_frequency=frequency)
     pool = (
         Person.objects.filter(merged_into__isnull=True)
         .filter(_blocks(facts))
@@ -102,7 +120,7 @@ def person_candidates(
     for person in pool:
         if person.pk == exclude_id:
             continue
-        result = match_score(facts, facts_of(person))
+        result = match_score(facts, replace(facts_of(person), given_frequency=frequency))
         if result.score >= threshold:
             scored.append(Candidate(person=person, match=result))
     scored.sort(key=lambda c: -c.match.score)

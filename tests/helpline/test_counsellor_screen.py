@@ -37,7 +37,7 @@ def test_the_screen_offers_one_click_buttons_that_save_a_contact(desk):
 
 
 def test_autosave_keeps_everything_typed_and_reopening_shows_it(desk):
-    client, user = desk
+    client, _ = desk
     contact = start(client)
     child = client.post(f"/helpline/contacts/{contact.pk}/children/add/", {})
     assert child.status_code == 200
