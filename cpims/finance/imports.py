@@ -12,11 +12,13 @@ entries and released/spent must be empty or equal their sums."""
 
 import csv
 import io
+from zipfile import BadZipFile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from openpyxl.utils.exceptions import InvalidFileException
 
 from cpims.audit.services import audit_record
 from cpims.finance.choices import FundingSource, Programme
@@ -126,7 +128,14 @@ def run_import(
     try:
         header, rows = read_table(name, content)
         rows = list(rows)
-    except (UnicodeDecodeError, ValueError, KeyError, OSError, StopIteration) as exc:
+    except (
+        UnicodeDecodeError,
+        ValueError,
+        KeyError,
+        OSError,
+        BadZipFile,
+        InvalidFileException,
+    ) as exc:
         result.errors.append(RowError(1, f"the file cannot be read: {exc}"))
         return result
     missing = [c for c in required if c not in header]
@@ -168,7 +177,8 @@ def run_import(
 
 def _place(row: dict, context: dict, problems: list[str], *, levels) -> object | None:
     if "places" not in context:
-        context["places"] = {p.code: p for p in places_editable_by(context["actor"])}
+        places = places_editable_by(context["actor"], levels=None)
+        context["places"] = {p.code: p for p in places}
     code = row.get("location_code", "")
     place = context["places"].get(code)
     if not code:

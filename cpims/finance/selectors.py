@@ -129,13 +129,13 @@ def allocations_editable_by(user) -> QuerySet[AllocationProposal]:
     return allocations_visible_to(user)
 
 
-def places_editable_by(user) -> QuerySet[Location]:
-    """Administrative units a finance editor may budget for: national, aimag, soum in scope."""
+def places_editable_by(user, *, levels=("country", "aimag", "soum")) -> QuerySet[Location]:
+    """Places a finance editor may enter figures for: by default the administrative units a
+    budget line belongs to (national, aimag, soum/district) inside their scope."""
     if not _can(user, "finance.edit"):
         return Location.objects.none()
-    return Location.objects.filter(
-        _scoped_places(user), level__in=["country", "aimag", "soum"], is_active=True
-    )
+    places = Location.objects.filter(_scoped_places(user), is_active=True)
+    return places.filter(level__in=levels) if levels else places
 
 
 def _scoped_places(user) -> Q:

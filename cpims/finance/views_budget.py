@@ -69,11 +69,12 @@ def budget_list(request):
         lines = lines.filter(location__code=data["place"])
     sums = lines.aggregate(approved=Sum("approved"), released=Sum("released"), spent=Sum("spent"))
     totals = {name: value or ZERO for name, value in sums.items()}
-    page = Paginator(lines.annotate(quarters=Count("executions")).order_by(
+    page = Paginator(
+        lines.annotate(quarters=Count("executions")).order_by(
             "-year", "location__path", "programme", "source"
-        ), 100).get_page(
-        request.GET.get("page")
-    )
+        ),
+        100,
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "finance/budget_list.html",

@@ -112,7 +112,8 @@ def normalise_regno(text: str) -> str:
     """
     text = unicodedata.normalize("NFKC", text or "")
     text = _SEPARATORS.sub("", text).upper()
-    return text.translate(_LOOKALIKES)
+    # Upper-casing can produce decomposed letters again: normalise once more (idempotent).
+    return unicodedata.normalize("NFKC", text.translate(_LOOKALIKES))
 
 
 def _birth_date(digits: str, *, value: str) -> date:

@@ -132,7 +132,9 @@ _WORD = re.compile(r"[^\W\d_]+")
 # Cyrillic → Latin for keys: like MNS, but signs dropped and е plain e.
 _KEY_CYRILLIC: dict[str, str] = {
     **_TO_LATIN,
-    "е": "e",
+    "е": "ye",  # as in Latin text; the key then drops the glide, so е and ye meet
+    # The soft and hard signs are written "i" by MNS 5217 but left out in everyday Latin
+    # (Гэрэль = Gerel): the key follows everyday use.
     "ъ": "",
     "ь": "",
     "ә": "a",
@@ -243,6 +245,9 @@ def _sounds(latin: str) -> list[str]:
         index += 1
     if sounds[:2] == ["i", "e"]:
         sounds = sounds[1:]
+    # Latin "ye" is how е is written (MNS 5217) while the Cyrillic key has a bare "e": the key
+    # drops the glide everywhere (и+е, rare in Mongolian names, folds the same way).
+    sounds = [s for i, s in enumerate(sounds) if not (s == "i" and sounds[i + 1 : i + 2] == ["e"])]
     if len(sounds) > 2 and sounds[-2:] == ["i", "j"]:
         sounds = sounds[:-1]
     return sounds
