@@ -8,7 +8,7 @@ PORT ?= 8000
 # `make run` is a local demo: debug mode, demo data, SQLite unless DATABASE_URL says otherwise.
 DEMO_ENV := DEBUG=1 CPIMS_DEMO=1
 
-.PHONY: run test lint format messages assets bench clean worker
+.PHONY: run test lint format messages assets bench clean worker audit
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "CPIMS needs Python 3.11 or newer")'
@@ -34,6 +34,12 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/bandit -q -r cpims -lll
+
+# Needs the PyPI JSON API or OSV (not reachable from the CI machines; run where they are).
+audit: $(STAMP)
+	$(VENV)/bin/pip install --quiet 'pip-audit>=2.7,<3'
+	$(VENV)/bin/pip-audit --skip-editable --strict
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

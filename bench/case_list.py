@@ -129,11 +129,16 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--budget",
         type=float,
-        default=30.0,
-        help="stop a variant after this many seconds even before --queries (default 30)",
+        default=25.0,
+        help="stop a variant after this many seconds even before --queries (default 25)",
     )
     parser.add_argument("--workers", type=int, default=20, help="social workers to rotate over")
     parser.add_argument("--no-explain", action="store_true", help="skip the EXPLAIN section")
+    parser.add_argument(
+        "--no-candidates",
+        action="store_true",
+        help="skip the second pass with candidate partial indexes",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     return parser.parse_args()
 
@@ -751,8 +756,10 @@ def app_page(call: Call) -> tuple[int, list[int]]:
 
 def fix_case_list(user, **filters):
     """A proposed shape for cases_visible_to + case_list, built here (not in cpims/) to show
-    what it would cost on the same data and indexes: visibility as a UNION of single-index
-    branches, join filters as semi-joins (`pk__in`), hence no DISTINCT over the wide row."""
+    what it costs on the same data: every visibility branch a condition on a cases_case
+    column (team history, area and access grants as id lists fetched first), so PostgreSQL
+    can BitmapOr the indexes instead of scanning the table; join filters as semi-joins
+    (`pk__in`), hence no DISTINCT over the wide row and a plain COUNT(*)."""
     from django.db.models import Q
     from django.utils import timezone
 
@@ -761,22 +768,19 @@ def fix_case_list(user, **filters):
 
     if not (user.is_authenticated and user.has_capability("cases.view")):
         return Case.objects.none()
-    branches = [Case.objects.filter(assigned_worker=user).order_by().values("pk")]
+    visible = Q(assigned_worker=user)
     if user.agency_id:
-        branches += [
-            Case.objects.filter(agency_id=user.agency_id).order_by().values("pk"),
-            Case.objects.filter(created_by_agency_id=user.agency_id).order_by().values("pk"),
-            TeamHistory.objects.filter(agency_id=user.agency_id).order_by().values("case_id"),
-        ]
-    visible = Q(pk__in=branches[0].union(*branches[1:]))
+        history = TeamHistory.objects.filter(agency_id=user.agency_id)
+        visible |= Q(agency_id=user.agency_id) | Q(created_by_agency_id=user.agency_id)
+        visible |= Q(pk__in=list(history.values_list("case_id", flat=True)))
     if user.has_capability("cases.view_area") and user.scope_id:
-        area = Location.objects.filter(path__startswith=user.scope.path).values("pk")
-        visible |= Q(location_id__in=area)
+        area = Location.objects.filter(path__startswith=user.scope.path)
+        visible |= Q(location_id__in=list(area.values_list("pk", flat=True)))
     if RESTRICTED:
         from cpims.cases.models import AccessGrant
 
-        granted = AccessGrant.objects.filter(user=user).values("case_id")
-        visible &= Q(restricted=False) | Q(pk__in=granted)
+        granted = AccessGrant.objects.filter(user=user).values_list("case_id", flat=True)
+        visible &= Q(restricted=False) | Q(pk__in=list(granted))
     cases = Case.objects.filter(visible).select_related("location", "agency", "assigned_worker")
     status = filters.get("status", "")
     if status == "open":
@@ -844,26 +848,28 @@ RESTRICTED = None  # set in main()
 
 
 def _visible_sql(user, params: list, *, alias: str = "c") -> str:
-    """Visibility by hand: a UNION of branches that each use one index."""
-    branches = ["SELECT id FROM cases_case WHERE assigned_worker_id = %s"]
+    """Visibility by hand: every branch a condition on a cases_case column, so the planner
+    can BitmapOr the single-column indexes; team history, area and grants as arrays."""
+    c = alias
+    conds = [f"{c}.assigned_worker_id = %s"]
     params.append(user.pk)
     if user.agency_id:
-        branches += [
-            "SELECT id FROM cases_case WHERE agency_id = %s",
-            "SELECT id FROM cases_case WHERE created_by_agency_id = %s",
-            "SELECT case_id FROM cases_teamhistory WHERE agency_id = %s",
+        conds += [
+            f"{c}.agency_id = %s",
+            f"{c}.created_by_agency_id = %s",
+            f"{c}.id = ANY(ARRAY(SELECT case_id FROM cases_teamhistory WHERE agency_id = %s))",  # noqa: S608
         ]
         params += [user.agency_id] * 3
-    sql = f"{alias}.id IN ({' UNION '.join(branches)})"
     if user.has_capability("cases.view_area") and user.scope_id:
-        # A whole area is a large set: test it on the row instead of collecting its ids.
-        sql += f" OR {alias}.location_id IN (SELECT id FROM geo_location WHERE path LIKE %s)"  # noqa: S608
+        conds.append(
+            f"{c}.location_id = ANY(ARRAY(SELECT id FROM geo_location WHERE path LIKE %s))"  # noqa: S608
+        )
         params.append(like_prefix(user.scope.path))
-    sql = f"({sql})"
+    sql = "(" + " OR ".join(conds) + ")"
     if RESTRICTED:
         sql += (
-            f" AND (NOT {alias}.restricted OR EXISTS (SELECT 1 FROM cases_accessgrant g"  # noqa: S608
-            f" WHERE g.case_id = {alias}.id AND g.user_id = %s))"
+            f" AND (NOT {c}.restricted"  # noqa: S608
+            f" OR {c}.id = ANY(ARRAY(SELECT case_id FROM cases_accessgrant WHERE user_id = %s)))"
         )
         params.append(user.pk)
     return sql
@@ -1004,15 +1010,15 @@ def pct(values: list[float], q: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
 
 
-def run_variant(variant: Variant, *, queries: int, budget: float) -> dict:
+def run_variant(
+    variant: Variant, *, queries: int, budget: float, sides: list[str] | None = None
+) -> dict:
     from django.db import connection
 
-    for call in variant.calls:
-        if variant.raw is not None and not call.replay:
-            call.replay = capture(variant.app, call)
-    sides = ["app"] + (["raw", "orm_sql"] if variant.raw is not None else [])
-    if variant.fix is not None:
-        sides.append("fix")
+    if sides is None:
+        sides = ["app"] + (["raw", "orm_sql"] if variant.raw is not None else [])
+        if variant.fix is not None:
+            sides.append("fix")
     times: dict[str, list[float]] = {s: [] for s in sides}
     mismatches: list[str] = []
     results: list[int] = []
@@ -1028,9 +1034,15 @@ def run_variant(variant: Variant, *, queries: int, budget: float) -> dict:
                 return variant.fix(call)
             return replay(cur, call)
 
+        def prepare(call: Call) -> None:
+            # The ORM's SQL for this call, captured once (untimed) for the orm-sql side.
+            if "orm_sql" in sides and not call.replay:
+                call.replay = capture(variant.app, call)
+
         # Warm up: every call once on every side, within a third of the budget.
         started = clock()
         for call in variant.calls:
+            prepare(call)
             for side in sides:
                 run(side, call)
             if clock() - started > budget / 3:
@@ -1038,6 +1050,7 @@ def run_variant(variant: Variant, *, queries: int, budget: float) -> dict:
         started = clock()
         for i in range(queries):
             call = variant.calls[i % len(variant.calls)]
+            prepare(call)
             order = sides[i % len(sides) :] + sides[: i % len(sides)]
             out = {}
             for side in order:
@@ -1062,8 +1075,8 @@ def run_variant(variant: Variant, *, queries: int, budget: float) -> dict:
         "count_median": statistics.median(results) if results else 0,
         "mismatches": len(mismatches),
         "mismatch_examples": mismatches[:3],
-        "queries_per_call": statistics.fmean(len(c.replay) for c in variant.calls)
-        if variant.raw is not None
+        "queries_per_call": statistics.fmean(len(c.replay) for c in variant.calls if c.replay)
+        if any(c.replay for c in variant.calls)
         else None,
     }
     for side, values in times.items():
@@ -1180,6 +1193,60 @@ def explain_variant(variant: Variant, *, fix: bool = False) -> list[dict]:
 # --- Main -----------------------------------------------------------------------------------
 
 
+# Partial indexes tried in a second pass (created, timed, dropped again).
+CANDIDATE_INDEXES = {
+    "bench_case_open_opened": "ON cases_case (opened_at DESC, id DESC) WHERE is_open",
+    "bench_case_open_location": "ON cases_case (location_id) WHERE is_open",
+    "bench_case_open_creator": "ON cases_case (created_by_agency_id) WHERE is_open",
+}
+
+
+def drop_candidates() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        for name in CANDIDATE_INDEXES:
+            cur.execute(f'DROP INDEX IF EXISTS "{name}"')
+        cur.execute("ANALYZE cases_case")
+
+
+def candidate_pass(variants: list[Variant], args) -> tuple[list[dict], list[dict], float]:
+    """Time app, raw and the proposed shape again with the candidate indexes in place."""
+    from django.db import connection
+
+    started = time.perf_counter()
+    with connection.cursor() as cur:
+        for name, definition in CANDIDATE_INDEXES.items():
+            cur.execute(f'CREATE INDEX IF NOT EXISTS "{name}" {definition}')
+        cur.execute("ANALYZE cases_case")
+    built = time.perf_counter() - started
+    lines, plans = [], []
+    try:
+        for variant in variants:
+            if variant.key not in {"open", "overdue", "busiest", "officer_ub", "officer_rural"}:
+                continue
+            print(f"\ntiming with candidate indexes: {variant.label} ...", flush=True)
+            line = run_variant(
+                variant, queries=args.queries, budget=args.budget / 2, sides=["app", "raw", "fix"]
+            )
+            line["ratio_p50"] = round(line["app_p50"] / line["raw_p50"], 2)
+            line["ratio_p95"] = round(line["app_p95"] / line["raw_p95"], 2)
+            lines.append(line)
+            print(
+                f"  n={line['n']} app {line['app_p50']}/{line['app_p95']} ms, raw "
+                f"{line['raw_p50']}/{line['raw_p95']} ms, fix {line['fix_p50']}/"
+                f"{line['fix_p95']} ms, {line['mismatches']} mismatches",
+                flush=True,
+            )
+            if variant.key in {"busiest", "officer_ub"} and not args.no_explain:
+                for item in explain_variant(variant, fix=True):
+                    item["label"] += " + candidate indexes"
+                    plans.append(item)
+    finally:
+        drop_candidates()
+    return lines, plans, built
+
+
 def load_user(pk: int):
     from cpims.accounts.models import User
 
@@ -1282,6 +1349,7 @@ def main() -> None:
     load = None
     if reused:
         call_command("migrate", verbosity=0)  # the schema may have moved on since the load
+        drop_candidates()  # left over from an interrupted run
         with connection.cursor() as cur:
             cur.execute("SELECT count(*) FROM cases_case")
             n = cur.fetchone()[0]
@@ -1457,9 +1525,17 @@ def main() -> None:
     plans: list[dict] = []
     if not args.no_explain:
         for variant in variants:
-            if variant.key in {"open", "officer_ub", "overdue", "q", "tasks", "overdue_tasks"}:
+            if variant.key in {
+                "open",
+                "busiest",
+                "officer_ub",
+                "overdue",
+                "q",
+                "tasks",
+                "overdue_tasks",
+            }:
                 plans += explain_variant(variant)
-            if variant.key in {"open", "officer_ub", "q"} and variant.fix is not None:
+            if variant.key in {"open", "busiest", "officer_ub", "q"} and variant.fix is not None:
                 plans += explain_variant(variant, fix=True)
         # The hand-written list for comparison.
         call = variants[0].calls[0]
@@ -1485,6 +1561,25 @@ def main() -> None:
             flags = "; ".join(item["flags"]) or "no scan or big sort"
             print(f"- {item['label']} / {item['what']} ({item['execution_ms']} ms): {flags}")
 
+    candidate_lines: list[dict] = []
+    if not args.no_candidates:
+        candidate_lines, candidate_plans, built = candidate_pass(variants, args)
+        print("\n## With candidate partial indexes (created for this pass, dropped after)")
+        print(
+            f"Built in {built:.1f} s: "
+            + "; ".join(f"{name} {d}" for name, d in CANDIDATE_INDEXES.items())
+            + f". Budget {args.budget / 2:.0f} s per variant; orm-sql not re-timed."
+        )
+        print_table(candidate_lines)
+        for item in candidate_plans:
+            print(
+                f"\n--- {item['label']} / {item['what']} ({item['user']}): "
+                f"{item['execution_ms']} ms -> {'; '.join(item['flags']) or 'ok'}"
+            )
+            print(item["sql"])
+            print(item["plan"])
+        plans += candidate_plans
+
     total = time.perf_counter() - run_started
     print(f"\ntotal run {total:.0f} s")
     if args.json:
@@ -1496,6 +1591,8 @@ def main() -> None:
             "overdue_tasks": overdue_tasks,
             "load": load,
             "lines": lines,
+            "candidate_lines": candidate_lines,
+            "candidate_indexes": CANDIDATE_INDEXES,
             "plans": [{k: v for k, v in p.items()} for p in plans],
             "total_s": round(total),
         }

@@ -363,14 +363,21 @@ def contact_complete(*, actor, contact: Contact) -> Contact:
         contact_escalate(actor=actor, contact=contact)
         contact.refresh_from_db()
     if not contact.outcome:
-        contact.outcome = (
-            Outcome.CASE_CREATED if contact.escalations.exists() else Outcome.COUNSELLED
-        )
-        if contact.case_id and not contact.escalations.exists():
-            contact.outcome = Outcome.CASE_LINKED
+        contact.outcome = _default_outcome(contact)
         contact.save(update_fields=["outcome"])
     _audit(contact, actor, "contact_completed", **_snapshot(contact))
     return contact
+
+
+def _default_outcome(contact: Contact) -> str:
+    if not contact.case_id:
+        return Outcome.COUNSELLED
+    from cpims.audit.models import AuditEvent
+
+    opened_here = AuditEvent.objects.filter(
+        action="helpline.case_created", object_type="helpline.Contact", object_id=str(contact.pk)
+    ).exists()
+    return Outcome.CASE_CREATED if opened_here else Outcome.CASE_LINKED
 
 
 @transaction.atomic
