@@ -737,7 +737,13 @@ def main() -> None:
             "cases": cases,
             "user": user,
         }
-        print(f"  done in {time.perf_counter() - started:.1f} s", flush=True)
+        load_avg = os.getloadavg()
+        results[label]["load_avg"] = [round(x, 2) for x in load_avg]
+        print(
+            f"  done in {time.perf_counter() - started:.1f} s; load average "
+            f"{load_avg[0]:.2f} {load_avg[1]:.2f} {load_avg[2]:.2f} on {os.cpu_count()} cores",
+            flush=True,
+        )
 
     print("\n## Person search results")
     print(f"N = {n:,} persons, {args.queries} timed queries per user after {warmup} warm-up")
@@ -776,7 +782,8 @@ def main() -> None:
             "load": load,
             "queries": args.queries,
             "results": {
-                k: {"lines": v["lines"], "mismatches": v["mismatches"]} for k, v in results.items()
+                k: {x: v[x] for x in ("lines", "mismatches", "load_avg")}
+                for k, v in results.items()
             },
             "plans": plans_out,
         }

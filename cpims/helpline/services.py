@@ -241,14 +241,8 @@ def contact_save(*, actor, contact: Contact, data: ContactData) -> Contact:
 
 
 _TEXT_FIELDS = {
-    "call_type",
-    "caller_relationship",
-    "caller_name",
-    "caller_phone",
-    "outcome",
-    "narrative",
-    "callback_number",
-}
+    f for f in SIMPLE_FIELDS if Contact._meta.get_field(f).get_internal_type() == "CharField"
+} | {"narrative"}
 
 
 def _set_categories(contact: Contact, categories: list[Category], primary: Category | None):

@@ -162,7 +162,7 @@ def find_duplicates(*, threshold: float = PROPOSE_AT) -> Iterator[DuplicatePair]
     for a, b in sorted(pairs):
         (ext_a, fa), (ext_b, fb) = facts[a], facts[b]
         result = match_score(fa, fb)
-        if result.score >= threshold:
+        if result.score > threshold:
             yield DuplicatePair(a, b, ext_a, ext_b, result.score, result.reasons)
 
 

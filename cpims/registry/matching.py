@@ -17,7 +17,7 @@ from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 from cpims.registry.identity.regno import RegnoError, parse_regno
 
 BIAS = 6.0
-PROPOSE_AT = 0.5
+PROPOSE_AT = 0.5  # proposed when strictly above: evidence exactly equal to the bias is a coin toss
 HIGH_AT = 0.9
 COMMON_NAME = 0.01  # a given name carried by 1% of the registry says little on its own
 FAIRLY_COMMON_NAME = 0.003
@@ -52,7 +52,7 @@ class MatchResult:
     def level(self) -> str:
         if self.score >= HIGH_AT:
             return "high"
-        return "possible" if self.score >= PROPOSE_AT else "low"
+        return "possible" if self.score > PROPOSE_AT else "low"
 
 
 def completed(facts: PersonFacts) -> PersonFacts:
@@ -212,8 +212,10 @@ def _other(a: PersonFacts, b: PersonFacts, reasons: list[str]) -> float:
 def match_score(a: PersonFacts, b: PersonFacts) -> MatchResult:
     a, b = completed(a), completed(b)
     reasons: list[str] = []
-    total = _regno(a, b, reasons) + _names(a, b, reasons) + _birth(a, b, reasons)
-    total += _other(a, b, reasons)
+    total = _regno(a, b, reasons) + _names(a, b, reasons)
+    if total < -2:  # different names and no same number: nothing else can lift it to a match
+        return MatchResult(score=round(1.0 / (1.0 + math.exp(-(total - BIAS))), 4), reasons=reasons)
+    total += _birth(a, b, reasons) + _other(a, b, reasons)
     score = 1.0 / (1.0 + math.exp(-(total - BIAS)))
     return MatchResult(score=round(score, 4), reasons=reasons)
 

@@ -121,7 +121,7 @@ def person_candidates(
         if person.pk == exclude_id:
             continue
         result = match_score(facts, replace(facts_of(person), given_frequency=frequency))
-        if result.score >= threshold:
+        if result.score > threshold:
             scored.append(Candidate(person=person, match=result))
     scored.sort(key=lambda c: -c.match.score)
     visible_ids = set(
