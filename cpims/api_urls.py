@@ -9,6 +9,7 @@ from cpims.cases.api import ApprovalViewSet, CaseViewSet, TaskViewSet
 from cpims.finance.api import (
     BudgetLineViewSet,
     BudgetTotalViewSet,
+    ImportViewSet,
     MultiplierViewSet,
     PopulationViewSet,
     UnitCostViewSet,
@@ -59,6 +60,7 @@ router.register("finance/allocations", AllocationViewSet, basename="finance-allo
 router.register("finance/dashboard", DashboardViewSet, basename="finance-dashboard")
 router.register("finance/costs", CostsViewSet, basename="finance-costs")
 router.register("finance/gap", GapViewSet, basename="finance-gap")
+router.register("finance/imports", ImportViewSet, basename="finance-import")
 router.register("person-merges", MergeViewSet, basename="person-merge")
 router.register("registration-numbers", RegnoViewSet, basename="registration-number")
 router.register("contacts", ContactViewSet, basename="contact")

@@ -8,6 +8,7 @@ from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from cpims.core.access import HasCapability, get_visible_or_404
@@ -30,6 +31,7 @@ from cpims.finance.selectors import (
 from cpims.geo.models import Location
 
 WRITE = {m: "finance.edit" for m in ("POST", "PUT", "PATCH", "DELETE")}
+MAX_IMPORT_BYTES = 10 * 1024 * 1024
 
 
 class PlaceField(serializers.SlugRelatedField):
@@ -249,3 +251,54 @@ class BudgetTotalViewSet(FinanceViewSet):
     save_service = staticmethod(
         lambda actor, obj: services.budget_total_save(actor=actor, total=obj)
     )
+
+
+class ImportRequestSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["budget", "population", "unit-costs"])
+    file = serializers.FileField(help_text="CSV (UTF-8) or XLSX; see docs/finance.md")
+
+
+class RowErrorSerializer(serializers.Serializer):
+    line = serializers.IntegerField()
+    reason = serializers.CharField()
+
+
+class ImportResultSerializer(serializers.Serializer):
+    ok = serializers.BooleanField()
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    errors = RowErrorSerializer(many=True)
+    warnings = serializers.ListField(child=serializers.CharField())
+
+
+class ImportViewSet(viewsets.ViewSet):
+    """Import budget lines, child population or unit costs from a file. Every row is checked
+    first; if any is bad nothing is imported and the answer (400) lists each bad row's line and
+    reason."""
+
+    permission_classes = [HasCapability]
+    required_capability = "finance.edit"
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": ImportRequestSerializer},
+        responses={200: ImportResultSerializer, 400: ImportResultSerializer},
+    )
+    def create(self, request):
+        from cpims.finance.imports import budget_import
+        from cpims.finance.imports_reference import population_import, unit_costs_import
+
+        body = ImportRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        kind, upload = body.validated_data["kind"], body.validated_data["file"]
+        if kind == "unit-costs" and not is_national(request.user):
+            raise PermissionDenied("Only a national finance officer sets unit costs.")
+        if upload.size > MAX_IMPORT_BYTES:
+            raise ApiValidationError({"file": "The file is larger than 10 MB."})
+        run = {"budget": budget_import, "population": population_import}.get(
+            kind, unit_costs_import
+        )
+        result = run(actor=request.user, name=upload.name, content=upload.read())
+        data = ImportResultSerializer({**result.__dict__, "ok": result.ok}).data
+        return Response(data, status=200 if result.ok else 400)

@@ -61,7 +61,7 @@ def bar_svg(chart: Chart) -> SafeString:
         )
     ]
     x = LABEL_WIDTH
-    for index, (name, _) in enumerate(chart.series):
+    for index, (name, _values) in enumerate(chart.series):
         parts.append(
             format_html(
                 '<rect x="{}" y="6" width="12" height="12" fill="{}"/>'
@@ -86,7 +86,7 @@ def bar_svg(chart: Chart) -> SafeString:
         for index, (name, vals) in enumerate(chart.series):
             value = vals[row]
             y = y0 + index * BAR
-            if value is None:
+            if not value:  # unknown or zero: the table beside the chart shows it
                 continue
             length = plot * value / top if top else ZERO
             parts.append(

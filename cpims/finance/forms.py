@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cpims.finance.choices import FundingSource, Programme, Quarter
 from cpims.finance.models import AreaMultiplier, BudgetLine, BudgetTotal, ChildPopulation, UnitCost
+from cpims.finance.money import ZERO
 
 DATE = forms.DateInput(attrs={"type": "date"})
 MONEY_HELP = _("Tögrög; a point before möngö, e.g. 1250000 or 1250000.50")
@@ -72,10 +73,18 @@ class BudgetLineForm(forms.ModelForm):
     def __init__(self, *args, places, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["location"].queryset = places.order_by("path")
+        for name in ("released", "spent"):
+            self.fields[name].required = False
         if self.instance.pk and self.instance.executions.exists():
             for name in ("released", "spent"):
                 self.fields[name].disabled = True
                 self.fields[name].help_text = _("The sum of the quarterly entries below.")
+
+    def clean_released(self):
+        return self.cleaned_data.get("released") or ZERO
+
+    def clean_spent(self):
+        return self.cleaned_data.get("spent") or ZERO
 
 
 class QuartersForm(forms.Form):

@@ -53,16 +53,34 @@ class ScenarioForm(forms.ModelForm):
             self.initial.setdefault("inflation", Decimal("7"))
 
 
-class AreaRowForm(forms.ModelForm):
+class _RowForm(forms.ModelForm):
+    """A table row: each input is labelled by its row and column for screen readers."""
+
+    def row_label(self) -> str:
+        raise NotImplementedError
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["aria-label"] = f"{self.row_label()} · {field.label}"
+
+
+class AreaRowForm(_RowForm):
     class Meta:
         model = ScenarioArea
         fields = ["children", "growth", "cases_per_1000", "multiplier"]
 
+    def row_label(self) -> str:
+        return str(self.instance.location) if self.instance.location_id else ""
 
-class MixRowForm(forms.ModelForm):
+
+class MixRowForm(_RowForm):
     class Meta:
         model = ScenarioMix
         fields = ["units_per_case", "unit_cost"]
+
+    def row_label(self) -> str:
+        return str(self.instance.get_service_type_display())
 
 
 AreaFormSet = modelformset_factory(ScenarioArea, form=AreaRowForm, extra=0, can_delete=False)

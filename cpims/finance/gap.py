@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from cpims.finance.choices import SERVICE_LEVELS, Programme
 from cpims.finance.costing import NormBook, area_key, services_cost, unmet_cost
 from cpims.finance.indicators import area_names
@@ -65,7 +67,7 @@ def released_in(*, user, period: Period, root_path: str) -> tuple[dict, dict, di
             missing["lines"] += 1
             missing["released"] += line.released
     other = {p: ZERO for p in Programme.values if p not in SERVICE_LEVELS}
-    for (_, programme), amount in released.items():
+    for (_area, programme), amount in released.items():
         if programme in other:
             other[programme] += amount
     return released, missing, other
@@ -83,7 +85,7 @@ def financing_gap(*, user, period: Period) -> dict:
     released, missing, other = released_in(user=user, period=period, root_path=root.path)
     keys = {k for k in released if k[1] in SERVICE_LEVELS}
     keys |= set(cost.by_area_level) | set(unmet.by_area_level)
-    areas = sorted({a for a, _ in keys}, key=lambda p: (p != root.path, p))
+    areas = sorted({a for a, _level in keys}, key=lambda p: (p != root.path, p))
     names = area_names(areas)
 
     def cell(area_level_keys) -> dict:
@@ -107,7 +109,10 @@ def financing_gap(*, user, period: Period) -> dict:
             for lvl in SERVICE_LEVELS
         ]
         total = cell([(area, lvl) for lvl in SERVICE_LEVELS])
-        rows.append({"area": names.get(area, area), "path": area, "levels": levels, **total})
+        label = names.get(area, area)
+        if area == root.path:
+            label = _("%(place)s (held at this level)") % {"place": label}
+        rows.append({"area": label, "path": area, "levels": levels, **total})
     by_level = [
         {"level": lvl, "label": str(Programme(lvl).label), **cell([(a, lvl) for a in areas])}
         for lvl in SERVICE_LEVELS

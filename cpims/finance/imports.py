@@ -12,10 +12,10 @@ entries and released/spent must be empty or equal their sums."""
 
 import csv
 import io
-from zipfile import BadZipFile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from zipfile import BadZipFile
 
 from django.db import transaction
 from openpyxl.utils.exceptions import InvalidFileException
@@ -62,14 +62,6 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not self.errors
-
-    def errors_csv(self) -> str:
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(["line", "reason"])
-        for error in self.errors:
-            writer.writerow([error.line, error.reason])
-        return out.getvalue()
 
 
 def template_csv(columns: list[str], example: list[str]) -> str:

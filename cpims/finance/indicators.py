@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Sum
+from django.utils.translation import gettext as _
 
 from cpims.finance.choices import SERVICE_LEVELS, FundingSource, Programme
 from cpims.finance.costing import CostReport, area_key, services_cost
@@ -82,11 +83,14 @@ def dashboard(*, user, year: int, cost: CostReport | None = None) -> dict:
     by_area = []
     for area in areas:
         budget = dict.fromkeys(AMOUNTS, ZERO)
-        for (a, _), cell in table.items():
+        for (a, _programme), cell in table.items():
             if a == area:
                 for name in AMOUNTS:
                     budget[name] += cell[name]
-        row = _row(names.get(area, area), budget, cost.by_area.get(area, ZERO))
+        label = names.get(area, area)
+        if area == root.path:
+            label = _("%(place)s (held at this level)") % {"place": label}
+        row = _row(label, budget, cost.by_area.get(area, ZERO))
         row["code"] = area.rstrip("/").rsplit("/", 1)[-1]
         row["children"] = children.get(area)
         row["per_child"] = per(budget["spent"], children.get(area))
@@ -94,7 +98,7 @@ def dashboard(*, user, year: int, cost: CostReport | None = None) -> dict:
     by_programme = []
     for code, label in Programme.choices:
         budget = dict.fromkeys(AMOUNTS, ZERO)
-        for (_, programme), cell in table.items():
+        for (_area, programme), cell in table.items():
             if programme == code:
                 for name in AMOUNTS:
                     budget[name] += cell[name]

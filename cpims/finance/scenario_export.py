@@ -17,8 +17,19 @@ def _level_label(code: str) -> str:
     return str(Level(code).label) if code in Level.values else _("Workforce")
 
 
+def _safe(value):
+    """Text a spreadsheet would read as a formula (=, +, -, @) is kept as text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def _append(sheet, values) -> None:
+    sheet.append([_safe(v) for v in values])
+
+
 def _header(sheet, values) -> None:
-    sheet.append([str(v) for v in values])
+    _append(sheet, [str(v) for v in values])
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
 
@@ -47,8 +58,8 @@ def _assumptions_sheet(book: Workbook, run: dict, title: str) -> None:
         (_("Years with allocations carried forward"), ", ".join(map(str, run["carried"]))),
         (_("Rounding"), _("half up to whole tögrög at the end of each line")),
     ]:
-        sheet.append([str(label), value])
-    sheet.append([])
+        _append(sheet, [str(label), value])
+    _append(sheet, [])
     _header(
         sheet,
         [
@@ -61,20 +72,22 @@ def _assumptions_sheet(book: Workbook, run: dict, title: str) -> None:
         ],
     )
     for area in a.areas:
-        sheet.append(
-            [area.key, area.name, area.children, area.growth, area.cases_per_1000, area.multiplier]
+        _append(
+            sheet,
+            [area.key, area.name, area.children, area.growth, area.cases_per_1000, area.multiplier],
         )
-    sheet.append([])
+    _append(sheet, [])
     _header(sheet, [_("Service type"), _("Service level"), _("Units per case"), _("Cost per unit")])
     labels = dict(ServiceType.choices)
     for mix in a.mix:
-        sheet.append(
+        _append(
+            sheet,
             [
                 str(labels.get(mix.service_type, mix.service_type)),
                 _level_label(mix.level),
                 mix.units_per_case,
                 mix.unit_cost,
-            ]
+            ],
         )
     sheet.column_dimensions["A"].width = 40
     sheet.column_dimensions["B"].width = 30
@@ -100,7 +113,8 @@ def _results_sheet(book: Workbook, run: dict, title: str) -> None:
         ],
     )
     for row in by_year_area(run):
-        sheet.append(
+        _append(
+            sheet,
             [
                 row["year"],
                 row["area"],
@@ -113,9 +127,9 @@ def _results_sheet(book: Workbook, run: dict, title: str) -> None:
                 row["required"],
                 row["allocated"],
                 row["gap"],
-            ]
+            ],
         )
-    sheet.append([])
+    _append(sheet, [])
     _header(
         sheet,
         [
@@ -133,7 +147,8 @@ def _results_sheet(book: Workbook, run: dict, title: str) -> None:
         ],
     )
     for row in by_year(run):
-        sheet.append(
+        _append(
+            sheet,
             [
                 row["year"],
                 "",
@@ -146,7 +161,7 @@ def _results_sheet(book: Workbook, run: dict, title: str) -> None:
                 row["required"],
                 row["allocated"],
                 row["gap"],
-            ]
+            ],
         )
     _money_columns(sheet, 2, range(8, 8 + len(levels) + 3))
 
@@ -155,7 +170,8 @@ def _lines_sheet(book: Workbook, run: dict, title: str) -> None:
     sheet = book.create_sheet(title[:31])
     _header(sheet, [_("Year"), _("Area code"), _("Level"), _("Required"), _("Allocated"), _("Gap")])
     for line in lines(run):
-        sheet.append(
+        _append(
+            sheet,
             [
                 line["year"],
                 line["area"],
@@ -163,7 +179,7 @@ def _lines_sheet(book: Workbook, run: dict, title: str) -> None:
                 line["required"],
                 line["allocated"],
                 line["gap"],
-            ]
+            ],
         )
     _money_columns(sheet, 2, range(4, 6))
 

@@ -269,6 +269,7 @@ def allocation_detail(request, pk: int):
         }
         for s in shares
     ]
+    shown = [r for r in rows if r["share"].amount or r["need"]]
     return render(
         request,
         "finance/allocation_detail.html",
@@ -282,10 +283,10 @@ def allocation_detail(request, pk: int):
             "total_need": total_need,
             "chart": Chart(
                 title=_("Formula and need by area"),
-                categories=[str(s.location) for s in shares],
+                categories=[str(r["share"].location) for r in shown],
                 series=[
-                    (_("Proposed amount"), [s.amount for s in shares]),
-                    (_("Cost of services and unmet referrals"), [r["need"] for r in rows]),
+                    (_("Proposed amount"), [r["share"].amount for r in shown]),
+                    (_("Cost of services and unmet referrals"), [r["need"] for r in shown]),
                 ],
             ),
         },

@@ -8,6 +8,7 @@ from cpims.accounts.models import Agency
 from cpims.geo.models import Location
 from cpims.justice.choices import InspectionKind
 from cpims.justice.labour import parse_ages
+from cpims.justice.models import RestrictedPeriod
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -84,3 +85,9 @@ class FoundChildForm(forms.Form):
     home = place_field(_("Where the child lives"), required=False)
     injury = forms.CharField(label=_("Injury"), widget=forms.Textarea(attrs={"rows": 2}))
     died = forms.BooleanField(label=_("Died"), required=False)
+
+
+class PeriodForm(forms.ModelForm):
+    class Meta:
+        model = RestrictedPeriod
+        fields = ["code", "name_mn", "name_en", "months", "under_age", "is_active"]

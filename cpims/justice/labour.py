@@ -16,7 +16,7 @@ from cpims.cases.services import CaseRegistration, case_event, case_register
 from cpims.geo.models import Location
 from cpims.justice.choices import InspectionKind
 from cpims.justice.jockeys import evaluate, season_of
-from cpims.justice.models import Inspection, InspectionChild
+from cpims.justice.models import Inspection, InspectionChild, RestrictedPeriod
 from cpims.registry.models import Person
 from cpims.registry.services import PersonInput, person_create
 
@@ -250,3 +250,30 @@ def found_child_open_case(
         changes={"found": found.pk, "case": case.pk, "person": person.pk},
     )
     return case
+
+
+@transaction.atomic
+def restricted_period_save(*, actor, period: RestrictedPeriod) -> RestrictedPeriod:
+    """Change the season rule (months, age limit). Inspections saved later use it; recorded
+    inspections keep the result computed when they were saved."""
+    months = period.month_numbers()
+    if not months or any(m < 1 or m > 12 for m in months):
+        raise ValidationError({"months": _("Give month numbers from 1 to 12.")})
+    period.months = ",".join(str(m) for m in sorted(months))
+    creating = period.pk is None
+    period.full_clean()
+    period.save()
+    audit_record(
+        actor=actor,
+        action="justice.restricted_period_saved",
+        object_type="justice.RestrictedPeriod",
+        object_id=period.pk,
+        changes={
+            "code": period.code,
+            "months": period.months,
+            "under_age": period.under_age,
+            "active": period.is_active,
+            "created": creating,
+        },
+    )
+    return period

@@ -12,6 +12,8 @@ urlpatterns = [
     path("inspections/<int:pk>/edit/", views_labour.inspection_edit, name="inspection_edit"),
     path("inspections/<int:pk>/children/", views_labour.found_child_add, name="found_add"),
     path("found/<int:pk>/case/", views_labour.found_child_case, name="found_case"),
+    path("rules/", views_labour.rules, name="rules"),
+    path("rules/<int:pk>/", views_labour.rules, name="rule"),
     path("reports/jockeys/", views_labour.jockey_report_view, name="jockey_report"),
     path("reports/counts/", views_labour.sector_report_view, name="sector_report"),
 ]

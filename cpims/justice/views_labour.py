@@ -12,8 +12,9 @@ from cpims.core.access import get_visible_or_404, require_capability
 from cpims.justice import labour
 from cpims.justice.choices import InspectionKind
 from cpims.justice.exports import table_response
-from cpims.justice.forms_labour import FoundChildForm, InspectionForm
+from cpims.justice.forms_labour import FoundChildForm, InspectionForm, PeriodForm
 from cpims.justice.jockeys import restricted_periods
+from cpims.justice.models import RestrictedPeriod
 from cpims.justice.reports import jockey_report, jockey_table, sector_counts, sector_table
 from cpims.justice.selectors import (
     found_children_visible_to,
@@ -59,6 +60,7 @@ def inspection_list(request):
             "kinds": InspectionKind.choices,
             "can_record": request.user.has_capability("cases.edit"),
             "can_report": request.user.has_capability("reports.aggregate"),
+            "can_edit_rules": request.user.has_capability("admin.users"),
             "periods": restricted_periods(),
         },
     )
@@ -204,4 +206,30 @@ def sector_report_view(request):
     header, body = sector_table(rows)
     return render(
         request, "justice/sector_report.html", {"header": header, "rows": body, "year": year or ""}
+    )
+
+
+@require_capability("admin.users")
+def rules(request, pk: int | None = None):
+    """The season rule for child jockeys, as data: months and the age limit."""
+    period = RestrictedPeriod.objects.filter(pk=pk).first() if pk else None
+    form = PeriodForm(request.POST or None, instance=period)
+    if request.method == "POST" and form.is_valid():
+        try:
+            labour.restricted_period_save(actor=request.user, period=form.save(commit=False))
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("justice:rules")
+    return render(
+        request,
+        "justice/rules.html",
+        {
+            "form": form,
+            "period": period,
+            "periods": RestrictedPeriod.objects.all(),
+            "effective": restricted_periods(),
+        },
     )

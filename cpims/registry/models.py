@@ -78,11 +78,8 @@ class Person(models.Model):
             models.Index(
                 fields=["patronymic_initial", "given_phonetic"], name="person_patr_phon_idx"
             ),
-            models.Index(
-                fields=["given_key"],
-                name="person_given_like_idx",
-                opclasses=["varchar_pattern_ops"],
-            ),
+            # Exact name then id order: a search reads its 50 rows and stops.
+            models.Index(fields=["given_key", "id"], name="person_given_id_idx"),
             models.Index(fields=["location", "given_key"], name="person_place_given_idx"),
         ]
 

@@ -142,6 +142,14 @@ class SearchQuery:
     location_code: str = ""
 
 
+def _key_upper_bound(key: str) -> str:
+    """The smallest string after every string starting with `key` (keys are a–z only)."""
+    trimmed = key.rstrip("z")
+    if not trimmed:
+        return ""
+    return trimmed[:-1] + chr(ord(trimmed[-1]) + 1)
+
+
 def person_search(*, user, query: SearchQuery, limit: int = SEARCH_LIMIT) -> list[Person]:
     """Name in either script (with or without a patronymic or its initial), registration
     number or phone; optionally narrowed by birth year and place. Served by indexed keys."""
@@ -183,11 +191,18 @@ def person_search(*, user, query: SearchQuery, limit: int = SEARCH_LIMIT) -> lis
             else Q(patronymic_key__startswith=key[:3])
             | Q(patronymic_initial=initial, patronymic_key="")
         )
-    exact = list(narrowed.filter(given_key=given_key)[:limit])
+    exact = list(narrowed.filter(given_key=given_key).order_by("given_key", "id")[:limit])
     if len(exact) < limit:
         seen = {p.pk for p in exact}
-        more = narrowed.filter(given_key__startswith=given_key).exclude(given_key=given_key)
-        exact += [p for p in more[: limit * 2] if p.pk not in seen][: limit - len(exact)]
+        # A prefix as a key range: exact under any collation and served by the (given_key, id)
+        # index; LIKE 'abc%' with ORDER BY walks the whole index under a non-C collation.
+        more = narrowed.filter(given_key__gt=given_key)
+        upper = _key_upper_bound(given_key)
+        if upper:
+            more = more.filter(given_key__lt=upper)
+        exact += [p for p in more.order_by("given_key", "id")[: limit * 2] if p.pk not in seen][
+            : limit - len(exact)
+        ]
     return exact
 
 

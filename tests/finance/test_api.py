@@ -147,3 +147,31 @@ def test_the_openapi_schema_lists_the_finance_api(client):
         "/api/v1/finance/gap/",
     ]:
         assert path in schema["paths"], path
+
+
+def test_imports_over_the_api_report_bad_rows_and_import_nothing(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    def upload(content: bytes):
+        return client.post(
+            "/api/v1/finance/imports/",
+            {"kind": "budget", "file": SimpleUploadedFile("b.csv", content)},
+        )
+
+    header = b"fiscal_year,funding_source,programme,location_code,approved\n"
+    bad = upload(header + b"2026,central,emergency,11,100\n2026,central,protection,11,x\n")
+    assert bad.status_code == 400
+    assert bad.json()["errors"] == [{"line": 3, "reason": "approved: 'x' is not an amount "
+                                     "(digits, optionally a point and decimals)"}]  # fmt: skip
+    assert not BudgetLine.objects.exists()
+    good = upload(header + b"2026,central,emergency,11,100\n")
+    assert good.status_code == 200 and good.json()["created"] == 1
+    analyst = Client()
+    from tests.factories import make_user
+
+    analyst.force_login(make_user(role="national_analyst"))
+    denied = analyst.post(
+        "/api/v1/finance/imports/",
+        {"kind": "budget", "file": SimpleUploadedFile("b.csv", header)},
+    )
+    assert denied.status_code == 403

@@ -6,8 +6,8 @@ from django.test import Client
 from django.utils import timezone
 
 from cpims.accounts.models import User
-from cpims.finance.models import BudgetLine, Scenario, UnitCost
 from cpims.finance.indicators import dashboard
+from cpims.finance.models import BudgetLine, Scenario, UnitCost
 from cpims.referrals.choices import ServiceType
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,11 @@ def test_the_demo_shows_a_meaningful_finance_dashboard_and_loads_once(places):
     call_command("load_demo", stdout=StringIO())
     counts = (BudgetLine.objects.count(), UnitCost.objects.count(), Scenario.objects.count())
     call_command("load_demo", stdout=StringIO())
-    assert (BudgetLine.objects.count(), UnitCost.objects.count(), Scenario.objects.count()) == counts
+    assert (
+        BudgetLine.objects.count(),
+        UnitCost.objects.count(),
+        Scenario.objects.count(),
+    ) == counts
     year = timezone.localdate().year
     aimags = set(BudgetLine.objects.filter(year=year).values_list("location__code", flat=True))
     assert {"11", "21", "67"} <= aimags

@@ -108,7 +108,7 @@ def test_no_finance_page_or_endpoint_shows_a_name_or_a_case_number(world):
         client.force_login(world["officer"] if role == "finance_officer" else make_user(role=role))
         for url in urls(world):
             response = client.get(url)
-            editing = url.endswith("/edit/") or "/budget/" in url and url[-2].isdigit()
+            editing = url.endswith("/edit/") or ("/budget/" in url and url[-2].isdigit())
             expected = 403 if editing and role == "national_analyst" else 200
             assert response.status_code == expected, (role, url)
             text = response.content.decode()

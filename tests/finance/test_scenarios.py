@@ -123,12 +123,18 @@ def test_xlsx_export_has_the_assumptions_sheet(data):
     scenario = new(data)
     run = scenario_run(user=data["officer"], scenario=scenario)
     book = load_workbook(io.BytesIO(scenarios_xlsx([run, run])))
-    assert book.sheetnames == ["Assumptions A", "Results A", "Lines A"] + [
-        "Assumptions B",
-        "Results B",
-        "Lines B",
+    assert book.sheetnames == [
+        f"{s} {x}" for x in "AB" for s in ("Assumptions", "Results", "Lines")
     ]
     cells = [c for row in book["Assumptions A"].iter_rows(values_only=True) for c in row]
     assert "Current practice" in cells and "Inflation (% a year)" in cells
     results = list(book["Results A"].iter_rows(values_only=True))
     assert results[0][0] == "Year" and len(results) > 22
+
+
+def test_text_that_looks_like_a_formula_stays_text_in_the_export(data):
+    scenario = new(data, name='=HYPERLINK("http://x","y")')
+    run = scenario_run(user=data["officer"], scenario=scenario)
+    book = load_workbook(io.BytesIO(scenarios_xlsx([run])))
+    cells = [c for row in book["Assumptions"].iter_rows(values_only=True) for c in row]
+    assert '\'=HYPERLINK("http://x","y")' in cells

@@ -35,7 +35,7 @@ def test_the_norm_valid_on_the_day_is_used(places):
 )
 def test_overlapping_validity_for_the_same_type_is_refused(places, start, end):
     norm("shelter", "40000", start="2024-01-01", end="2024-12-31")
-    with pytest.raises(ValidationError, match="overlaps.*2024-01-01 – 2024-12-31"):
+    with pytest.raises(ValidationError, match=r"overlaps.*2024-01-01 – 2024-12-31"):
         norm("shelter", "41000", start=start, end=end)
 
 

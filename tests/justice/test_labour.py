@@ -12,7 +12,7 @@ from cpims.justice.reports import jockey_report
 from cpims.registry.models import Person
 from cpims.registry.services import PossibleDuplicate
 from tests.cases.helpers import officer, team
-from tests.factories import location
+from tests.factories import location, make_user
 from tests.registry.helpers import make_person
 
 WINTER = [Period("winter", frozenset({12, 1, 2}), 12), Period("early", frozenset({3, 4}), 12)]
@@ -227,3 +227,21 @@ def test_open_case_page_shows_likely_matches_first(places):
     response = client.post(f"/justice/found/{found.pk}/case/", {"confirmed_new": "1"})
     case = Case.objects.get(origin="inspection")
     assert response.status_code == 302 and response["Location"] == f"/cases/{case.pk}/"
+
+
+@pytest.mark.django_db
+def test_administrators_change_the_season_rule_as_data(places):
+    admin = make_user(role="sysadmin", scope="MN")
+    client = Client()
+    client.force_login(admin)
+    body = {"code": "winter", "name_mn": "Өвөл", "name_en": "Winter", "months": "1, 2,12"}
+    response = client.post("/justice/rules/", {**body, "under_age": 12, "is_active": "on"})
+    assert response.status_code == 302
+    assert RestrictedPeriod.objects.get(code="winter").months == "1,2,12"
+    bad = client.post("/justice/rules/", {**body, "code": "bad", "months": "13", "under_age": 12})
+    assert bad.status_code == 200 and not RestrictedPeriod.objects.filter(code="bad").exists()
+    march = evaluate(kind="horse_race", held_on=date(2026, 3, 8), ages=[8])
+    assert march.season_violations == 0, "early spring is no longer restricted once rows exist"
+    officer_client = Client()
+    officer_client.force_login(officer("MN"))
+    assert officer_client.get("/justice/rules/").status_code == 403
