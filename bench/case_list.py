@@ -22,10 +22,16 @@ what a case list page does, interleaving three sides on the same connection:
 * orm-sql: the exact SQL the ORM issued for that user (captured once), replayed through
   the cursor: app minus orm-sql is Python/ORM overhead, orm-sql minus raw is query shape.
 
+* fix: a proposed ORM shape built here, not in cpims/ (``fix_case_list``): visibility as
+  conditions on cases_case columns only, semi-joins instead of DISTINCT.
+
 Also the whole page through Django's test Client (``/cases/?status=open`` with
 ``force_login``: middleware, session, template). Reports p50/p95/p99, the ratio app/raw
 (goal <= 3), p95 against the target (< 100 ms at 500k) and EXPLAIN (ANALYZE, BUFFERS)
 of the ORM's list query and COUNT, flagging sequential scans, big sorts and index walks.
+A second pass (``--no-candidates`` skips it) creates candidate partial indexes, re-times
+app, raw, fix and fix with a capped COUNT, and drops the indexes again. Every side's ids
+and count are compared with the app's on every call.
 """
 
 from __future__ import annotations

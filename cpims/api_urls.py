@@ -33,6 +33,7 @@ from cpims.justice.api_labour import (
 )
 from cpims.referrals.api import ActivityViewSet, DeliveryViewSet, ReferralViewSet, ServiceViewSet
 from cpims.registry.api import MergeViewSet, PersonViewSet, RegnoViewSet
+from cpims.reports.api import IndicatorListView, IndicatorValueView
 from cpims.workforce import api as workforce_api
 
 router = DefaultRouter()
@@ -104,5 +105,7 @@ urlpatterns = [
     path(
         "workforce/indicators/", workforce_api.IndicatorsView.as_view(), name="workforce-indicators"
     ),
+    path("indicators/", IndicatorListView.as_view(), name="indicator-list"),
+    path("indicators/<str:code>/", IndicatorValueView.as_view(), name="indicator-value"),
     path("", include(router.urls)),
 ]

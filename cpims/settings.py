@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "cpims.helpline",
     "cpims.justice",
     "cpims.workforce",
+    "cpims.reports",
 ]
 
 MIDDLEWARE = [
@@ -123,6 +124,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # one per process, so parallel runs never share it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-cpims-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A read replica (PostgreSQL streaming replica) for reports and dashboards; see
+# cpims/core/db_router.py. Without it every query uses the primary.
+if env("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        env("DATABASE_REPLICA_URL"),
+        conn_max_age=env_int("CPIMS_DB_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["cpims.core.db_router.ReplicaRouter"]
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -311,6 +322,8 @@ CPIMS_JOCKEY_MIN_AGE = env_int("CPIMS_JOCKEY_MIN_AGE", 7)
 CPIMS_WORK_MIN_AGE = env_int("CPIMS_WORK_MIN_AGE", 15)
 # Open cases per social worker above which a worker counts as over the norm (workforce).
 CPIMS_CASELOAD_NORM = env_int("CPIMS_CASELOAD_NORM", 25)
+# Aggregate exports suppress any cell below this count (and complementary cells).
+CPIMS_SUPPRESSION_THRESHOLD = env_int("CPIMS_SUPPRESSION_THRESHOLD", 5)
 
 # --- Demo -----------------------------------------------------------------------------------
 CPIMS_DEMO = env_bool("CPIMS_DEMO", DEBUG)

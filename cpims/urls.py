@@ -13,6 +13,7 @@ urlpatterns = [
     path("justice/", include("cpims.justice.urls")),
     path("workforce/", include("cpims.workforce.urls")),
     path("finance/", include("cpims.finance.urls")),
+    path("reports/", include("cpims.reports.urls")),
     path("notifications/", include("cpims.notifications.urls")),
     path("audit/", include("cpims.audit.urls")),
     path("privacy/", include("cpims.privacy.urls")),

@@ -101,6 +101,18 @@ class Case(models.Model):
             models.Index(fields=["location", "opened_at"], name="case_place_opened_idx"),
             models.Index(fields=["stage", "risk"], name="case_stage_risk_idx"),
             models.Index(fields=["created_by_agency", "opened_at"], name="case_creator_idx"),
+            # Lists of open cases, newest first, and area lists (partial: open cases only).
+            models.Index(
+                fields=["-opened_at", "-id"],
+                name="case_open_newest_idx",
+                condition=models.Q(is_open=True),
+            ),
+            models.Index(
+                fields=["location"], name="case_open_place_idx", condition=models.Q(is_open=True)
+            ),
+            models.Index(
+                fields=["number"], name="case_number_like_idx", opclasses=["varchar_pattern_ops"]
+            ),
         ]
 
     def __str__(self) -> str:
@@ -308,7 +320,11 @@ class Task(models.Model):
         indexes = [
             models.Index(fields=["assigned_to", "done_at", "due_at"], name="task_worker_due_idx"),
             models.Index(fields=["agency", "done_at", "due_at"], name="task_agency_due_idx"),
-            models.Index(fields=["done_at", "due_at"], name="task_open_due_idx"),
+            models.Index(
+                fields=["due_at"],
+                name="task_open_due_idx",
+                condition=models.Q(done_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,6 +31,7 @@ from cpims.cases.selectors import (
 from cpims.cases.sensitive import hidden_harm_count, redact_event, visible_harms, visible_people
 from cpims.cases.steps import STEPS, steps_for
 from cpims.core.access import get_visible_or_404, require_capability
+from cpims.core.pagination import CappedPaginator
 from cpims.registry.selectors import persons_visible_to
 
 
@@ -40,7 +40,7 @@ def case_list_view(request):
     form = CaseFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     cases = case_list(request.user, **{k: v for k, v in filters.items() if v})
-    page = Paginator(cases.prefetch_related("children__person"), 25).get_page(
+    page = CappedPaginator(cases.prefetch_related("children__person"), 25).get_page(
         request.GET.get("page")
     )
     query = request.GET.copy()

@@ -28,6 +28,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("My training"), "workforce:me", "cases.view"),
     NavItem(_("Workforce capacity"), "workforce:indicators", "reports.aggregate"),
     NavItem(_("Finance"), "finance:dashboard", "finance.view"),
+    NavItem(_("Indicators"), "reports:dashboard", "reports.aggregate"),
     NavItem(_("Import persons"), "registry:person_import", "registry.import"),
     NavItem(_("Helpline"), "helpline:screen", "helpline.contact"),
     NavItem(_("Helpline board"), "helpline:board", "helpline.supervise"),

@@ -49,6 +49,7 @@ def fuzz_token(places, keep_connection):
     _token, raw = api_token_create(
         actor=None, user=user, name="fuzz", scopes=list(CAPABILITIES), days=1
     )
+    register(user, risk="high")  # a case, a child and tasks for the operations to find
     return raw
 
 
