@@ -55,5 +55,14 @@ assets:
 	npm install --no-audit --no-fund
 	cp node_modules/htmx.org/dist/htmx.min.js cpims/core/static/cpims/vendor/htmx.min.js
 
+# Benchmarks at a CI-friendly scale (a few minutes); prints each app/raw ratio. The PostgreSQL
+# ones create and drop their own databases on BENCH_DATABASE_URL. See bench/README.md.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+bench: $(STAMP)
+	$(PY) bench/dedupe.py --n 2000 --seed 1 --rounds 1 --no-doc
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/person_search.py --n 20000 --queries 200 --no-explain
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/case_list.py --cases 20000 --queries 100 --budget 10 --no-explain --no-candidates
+	$(PY) bench/load.py --prepare --duration 15 --users 6
+
 clean:
 	rm -rf $(VENV) var node_modules

@@ -194,6 +194,20 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not CPIMS_STATIC_MANIFEST
+# Attachments on S3-compatible storage (MinIO, Ceph, AWS) when a bucket is named; needs the
+# optional `s3` extra (django-storages[s3]). Credentials: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY.
+if env("CPIMS_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("CPIMS_S3_BUCKET"),
+            "endpoint_url": env("CPIMS_S3_ENDPOINT_URL") or None,
+            "region_name": env("CPIMS_S3_REGION") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
 
 # --- Security headers (secure by default; `check --deploy` is clean with DEBUG=0) -------------
@@ -231,7 +245,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
         "cpims.accounts.tokens.TokenAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Signed in, and holding the view's declared `required_capability` (if any).
+    "DEFAULT_PERMISSION_CLASSES": ["cpims.core.access.HasCapability"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,

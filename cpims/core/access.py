@@ -8,7 +8,7 @@ A view names the capability it needs; records come from the selector for their t
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404
 from rest_framework.permissions import BasePermission
@@ -33,10 +33,14 @@ def require_capability(code: str):
 
 def get_visible_or_404(visible: QuerySet, *, pk, user) -> Model:
     """Fetch `pk` from the user's visible records; audit an attempt on an existing hidden one."""
+    model = visible.model
+    try:
+        pk = model._meta.pk.to_python(pk)
+    except (ValueError, TypeError, ValidationError):
+        raise Http404 from None  # not even an id: nothing to look up, nothing to audit
     try:
         return visible.get(pk=pk)
-    except (visible.model.DoesNotExist, ValueError, TypeError):
-        model = visible.model
+    except model.DoesNotExist:
         if model._default_manager.filter(pk=pk).exists():
             audit_record(
                 actor=user,

@@ -46,6 +46,7 @@ from cpims.referrals.choices import Status as ReferralStatus
 from cpims.referrals.choices import Urgency as ReferralUrgency
 from cpims.referrals.models import Coverage, Delivery, Referral, Service
 from cpims.registry.identity.phone import PhoneError, normalise_phone
+from cpims.registry.identity.regno import RegnoError, parse_regno
 from cpims.registry.keys import apply_keys
 from cpims.registry.models import Person, PersonPhone
 from cpims.registry.synthetic import generate_persons
@@ -195,6 +196,16 @@ class _Clock:
                 return value
 
 
+def _regno(text: str) -> str | None:
+    """As the import stores it: normalised, or nothing when it cannot be read."""
+    if not text.strip():
+        return None
+    try:
+        return parse_regno(text).normalised
+    except RegnoError:
+        return None
+
+
 def _pick(rng: random.Random, weights: dict):
     return rng.choices(list(weights), list(weights.values()))[0]
 
@@ -248,16 +259,21 @@ class Generator:
         self.country = next(loc for loc in locations if loc.depth == 0)
         self.aimags = [loc for loc in locations if loc.level == Location.Level.AIMAG]
         self.soums = [loc for loc in locations if loc.level == Location.Level.SOUM]
+        # An aimag whose soums are not in the tree (the shipped tree has a few aimags in full)
+        # stands for itself: its own team, people and cases, so every aimag has data.
+        with_soums = {s.parent_id for s in self.soums}
+        self.soums += [a for a in self.aimags if a.pk not in with_soums]
         self.bags_of: dict[int, list[Location]] = defaultdict(list)
         soum_by_id = {s.pk: s for s in self.soums}
         for loc in locations:
-            if loc.level == Location.Level.BAG and loc.parent_id in soum_by_id:
+            if loc.level == Location.Level.BAG and loc.parent_id in soum_by_id:  # khoroo
                 self.bags_of[loc.parent_id].append(loc)
         self.soum_of_loc = {s.pk: s for s in self.soums}
         for soum_id, bags in self.bags_of.items():
             for bag in bags:
                 self.soum_of_loc[bag.pk] = soum_by_id[soum_id]
         self.aimag_of_soum = {s.pk: self.by_code[s.path.split("/")[1]] for s in self.soums}
+        self.places = [(self.aimag_of_soum[s.pk].code, s.code) for s in self.soums]
         self.roles = {r.code: r for r in Role.objects.all()}
         self.taxonomy = current_version()
         self.categories = list(Category.objects.filter(version=self.taxonomy).values_list("pk"))
@@ -273,7 +289,7 @@ class Generator:
         chunk_no = 0
         while done < self.scale.persons:
             n = min(PERSON_CHUNK, self.scale.persons - done)
-            rows, _ = generate_persons(n=n, seed=self.seed * 1000 + chunk_no)
+            rows, _ = generate_persons(n=n, seed=self.seed * 1000 + chunk_no, places=self.places)
             persons, phones = [], []
             for row in rows:
                 soum = self.by_code.get(row["soum_code"]) or self.by_code.get(row["aimag_code"])
@@ -288,7 +304,7 @@ class Generator:
                     given_name=row["given_name"],
                     sex=row["sex"] or Person.Sex.UNKNOWN,
                     date_of_birth=dob,
-                    registration_number=row["registration_number"] or None,
+                    registration_number=_regno(row["registration_number"]),
                     location=location,
                 )
                 apply_keys(person)
@@ -303,7 +319,7 @@ class Generator:
                     except PhoneError:
                         number = ""
                     if number:
-                        links.append(PersonPhone(person=person, number=number, as_typed=typed))
+                        links.append(PersonPhone(person=person, number=number, as_typed=typed[:40]))
                         if len(self.phones) < 100_000:
                             self.phones.append(number)
                 dob = person.date_of_birth
@@ -328,8 +344,12 @@ class Generator:
             by_soum[self.soum_of_loc[child[1]].pk].append(child)
         picked: list[tuple] = []
         for soum in self.soums:
-            if by_soum.get(soum.pk):
-                picked.append(rng.choice(by_soum[soum.pk]))
+            if not by_soum.get(soum.pk):
+                # A tiny soum drew no child at this scale: a family moves there.
+                pk, _loc, sex, age = rng.choice(self.children)
+                Person.objects.filter(pk=pk).update(location=soum)
+                by_soum[soum.pk].append((pk, soum.pk, sex, age))
+            picked.append(rng.choice(by_soum[soum.pk]))
         remaining = self.scale.cases - len(picked)
         if remaining > 0:
             picked += [rng.choice(self.children) for _ in range(remaining)]

@@ -92,6 +92,7 @@ def _run_step(request, case, name: str) -> Response:
 
 
 class _SectionViewSet(viewsets.GenericViewSet):
+    lookup_value_regex = r"\d+"
     permission_classes = [HasCapability]
     section = ""
 
@@ -182,6 +183,7 @@ def _list_viewset(name: str, serializer, selector, capability: str, ordering: st
             "permission_classes": [HasCapability],
             "required_capability": capability,
             "queryset": serializer.Meta.model.objects.none(),
+            "lookup_value_regex": r"\d+",
             "get_queryset": get_queryset,
         },
     )

@@ -15,7 +15,13 @@ from cpims.geo.models import Location
 from cpims.justice import labour
 from cpims.justice.choices import InspectionKind
 from cpims.justice.models import Inspection, InspectionChild
-from cpims.justice.reports import JOCKEY_COLUMNS, SECTOR_COLUMNS, jockey_report, sector_counts
+from cpims.justice.reports import (
+    JOCKEY_COLUMNS,
+    SECTOR_COLUMNS,
+    jockey_report,
+    parse_year,
+    sector_counts,
+)
 from cpims.justice.selectors import (
     found_children_visible_to,
     inspections_editable_by,
@@ -72,6 +78,7 @@ class InspectionViewSet(
     are computed by the server from the rules in force."""
 
     serializer_class = InspectionSerializer
+    lookup_value_regex = r"\d+"
     queryset = Inspection.objects.none()
     permission_classes = [HasCapability]
     required_capabilities = {"POST": "cases.edit", "PUT": "cases.edit", "PATCH": "cases.edit"}
@@ -88,8 +95,8 @@ class InspectionViewSet(
         else:
             qs = inspections_editable_by(user)
         params = self.request.query_params
-        if params.get("year", "").isdigit():
-            qs = qs.filter(held_on__year=int(params["year"]))
+        if parse_year(params.get("year")):
+            qs = qs.filter(held_on__year=parse_year(params.get("year")))
         if params.get("kind") in InspectionKind.values:
             qs = qs.filter(kind=params["kind"])
         return qs.order_by("-held_on", "-pk")
@@ -128,6 +135,7 @@ class FoundChildViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     hold the child."""
 
     serializer_class = FoundChildSerializer
+    lookup_value_regex = r"\d+"
     queryset = InspectionChild.objects.none()
     permission_classes = [HasCapability]
     required_capabilities = {"GET": "registry.view", "POST": "cases.edit"}
@@ -224,8 +232,7 @@ class JockeyReportView(APIView):
         ),
     )
     def get(self, request):
-        year = request.query_params.get("year", "")
-        year = int(year) if year.isdigit() else timezone.localdate().year
+        year = parse_year(request.query_params.get("year")) or timezone.localdate().year
         report = jockey_report(inspections_visible_to(request.user), year=year)
         rows = [{k: v for k, v in row.items() if k != "group"} for row in report["rows"]]
         return Response(rows)
@@ -244,6 +251,5 @@ class SectorCountsView(APIView):
         ),
     )
     def get(self, request):
-        year = request.query_params.get("year", "")
-        rows = sector_counts(request.user, year=int(year) if year.isdigit() else None)
+        rows = sector_counts(request.user, year=parse_year(request.query_params.get("year")))
         return Response(rows)

@@ -35,6 +35,12 @@ from cpims.justice.models import (
 ALL = "*"
 
 
+def parse_year(value) -> int | None:
+    """A year from a query string, or None unless it is a plausible one."""
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() and 1990 <= int(text) <= 2100 else None
+
+
 def _aimag_code(path: str) -> str:
     parts = [p for p in path.split("/") if p]
     return parts[1] if len(parts) > 1 else parts[0]

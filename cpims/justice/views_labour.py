@@ -15,7 +15,13 @@ from cpims.justice.exports import table_response
 from cpims.justice.forms_labour import FoundChildForm, InspectionForm, PeriodForm
 from cpims.justice.jockeys import restricted_periods
 from cpims.justice.models import RestrictedPeriod
-from cpims.justice.reports import jockey_report, jockey_table, sector_counts, sector_table
+from cpims.justice.reports import (
+    jockey_report,
+    jockey_table,
+    parse_year,
+    sector_counts,
+    sector_table,
+)
 from cpims.justice.selectors import (
     found_children_visible_to,
     inspections_editable_by,
@@ -36,8 +42,7 @@ def _signed_in(request) -> bool:
 
 
 def _year(request) -> int | None:
-    value = request.GET.get("year", "")
-    return int(value) if value.isdigit() else None
+    return parse_year(request.GET.get("year"))
 
 
 def inspection_list(request):

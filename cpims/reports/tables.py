@@ -113,7 +113,8 @@ def headline_rows(results, *, suppressed: bool = True) -> list[list]:
             shown = suppress([[n for _name, n in result.parts]], threshold())
             if None in shown.cells[0] or shown.total is None:
                 value = numerator = SUPPRESSED
-                if indicator.unit != "per100k":  # a population is not a small cell
+                if denominator is not None and indicator.unit != "per100k":
+                    # a population is not a small cell; other denominators are counts
                     denominator = SUPPRESSED
         rows.append([indicator.code, indicator.name, value, numerator, denominator])
     return rows

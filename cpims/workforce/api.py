@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from cpims.cases.selectors import cases_visible_to
 from cpims.core.access import HasCapability, get_visible_or_404
 from cpims.geo.models import Location
+from cpims.justice.reports import parse_year
 from cpims.workforce import services
 from cpims.workforce.indicators import COLUMNS, capacity_indicators
 from cpims.workforce.models import (
@@ -51,6 +52,7 @@ class StaffViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Re
     their own record."""
 
     serializer_class = StaffSerializer
+    lookup_value_regex = r"\d+"
     queryset = StaffMember.objects.none()
     permission_classes = [HasCapability]
     required_capabilities = {"POST": MANAGE, "PUT": MANAGE}
@@ -92,6 +94,7 @@ class CourseSerializer(serializers.ModelSerializer):
 
 class CourseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = CourseSerializer
+    lookup_value_regex = r"\d+"
     queryset = Course.objects.none()
     permission_classes = [HasCapability]
     required_capabilities = {"POST": MANAGE}
@@ -131,6 +134,7 @@ class TrainingSessionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelView
     """Training sessions; `attendance` records who attended (managers of their scope)."""
 
     serializer_class = SessionSerializer
+    lookup_value_regex = r"\d+"
     queryset = TrainingSession.objects.none()
     permission_classes = [HasCapability]
     required_capabilities = {"POST": MANAGE}
@@ -200,6 +204,7 @@ class SupervisionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
     """Professional supervision sessions: the supervisor, the worker and managers of the area."""
 
     serializer_class = SupervisionSerializer
+    lookup_value_regex = r"\d+"
     queryset = SupervisionSession.objects.none()
     permission_classes = [HasCapability]
     required_capabilities = {"POST": MANAGE}
@@ -279,9 +284,7 @@ class IndicatorsView(APIView):
             if area is None or not user.scope.contains(area):
                 raise PermissionDenied("outside your scope")
         year = request.query_params.get("year", "")
-        report = capacity_indicators(
-            area=area, year=int(year) if year.isdigit() else None, as_of=timezone.localdate()
-        )
+        report = capacity_indicators(area=area, year=parse_year(year), as_of=timezone.localdate())
         rows = [
             {k: v for k, v in row.items() if k != "untrained_units"}
             for row in [*report["rows"], report["total"]]

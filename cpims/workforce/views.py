@@ -13,6 +13,7 @@ from cpims.cases.selectors import cases_visible_to
 from cpims.core.access import get_visible_or_404, require_capability
 from cpims.geo.models import Location
 from cpims.justice.exports import table_response
+from cpims.justice.reports import parse_year
 from cpims.workforce import services
 from cpims.workforce.choices import StaffKind
 from cpims.workforce.exports_table import indicators_table
@@ -236,9 +237,7 @@ def indicators(request):
             raise PermissionDenied
         area = chosen
     year = request.GET.get("year", "")
-    report = capacity_indicators(
-        area=area, year=int(year) if year.isdigit() else None, as_of=timezone.localdate()
-    )
+    report = capacity_indicators(area=area, year=parse_year(year), as_of=timezone.localdate())
     fmt = request.GET.get("format", "")
     if fmt in ("csv", "xlsx"):
         header, rows = indicators_table(report)

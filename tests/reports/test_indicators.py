@@ -52,7 +52,8 @@ def test_cases_closed_by_reason(world):
 def test_child_victims_per_100000(world):
     national = run("CM3", world)
     # one distinct child (two violence cases), 200 000 children
-    assert (national.numerator, national.denominator, national.value) == (1, 200_000, Decimal("0.5"))
+    expected = (1, 200_000, Decimal("0.5"))
+    assert (national.numerator, national.denominator, national.value) == expected
     ub = run("CM3", world, "11")  # its own 2024 figure is the latest
     assert (ub.numerator, ub.denominator, ub.value) == (1, 100_000, Decimal("1.0"))
     dornod = run("CM3", world, "21")  # no violence harm, no population figure

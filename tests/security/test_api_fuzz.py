@@ -38,7 +38,7 @@ def fuzz_token(places, keep_connection):
     from cpims.accounts.models import Role
     from cpims.accounts.services import role_save
     from cpims.accounts.tokens import api_token_create
-    from tests.cases.helpers import register
+    from tests.cases.helpers import register, team
     from tests.factories import make_user
 
     role, _ = Role.objects.get_or_create(
@@ -49,7 +49,7 @@ def fuzz_token(places, keep_connection):
     _token, raw = api_token_create(
         actor=None, user=user, name="fuzz", scopes=list(CAPABILITIES), days=1
     )
-    register(user, risk="high")  # a case, a child and tasks for the operations to find
+    register(user, risk="high", agency=team())  # a case, a child, tasks to find
     return raw
 
 

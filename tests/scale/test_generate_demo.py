@@ -1,0 +1,109 @@
+"""`manage.py generate_demo --scale small`: counts, spread and skews, and that the generated
+rows are what the apps' own selectors expect (a social worker sees their team's cases)."""
+
+import io
+from collections import Counter
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.db.models import Count
+
+from cpims.accounts.models import User
+from cpims.cases.models import Case, CaseChild, Task
+from cpims.cases.selectors import cases_visible_to, overdue_tasks_visible_to, tasks_for_user
+from cpims.core.generate import SCALES
+from cpims.geo.models import Location
+from cpims.helpline.choices import CallType
+from cpims.helpline.models import Contact
+from cpims.helpline.selectors import contacts_visible_to
+from cpims.referrals.models import Delivery, Referral
+from cpims.referrals.selectors import referrals_visible_to
+from cpims.registry.models import Person
+
+
+@pytest.fixture(scope="module")
+def generated(django_db_setup, django_db_blocker):
+    """Generated once for the module (a few seconds) inside a transaction that is rolled back
+    afterwards, so nothing leaks into other tests; each test runs in a savepoint inside it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("generate_demo", scale="small", seed=3, stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
+pytestmark = pytest.mark.usefixtures("generated")
+
+
+def _soum_code(location: Location) -> str:
+    return location.path.split("/")[2]  # MN/<aimag>/<soum>/...
+
+
+def test_counts_match_the_scale(db):
+    scale = SCALES["small"]
+    assert Person.objects.count() == scale.persons
+    assert Contact.objects.count() == scale.contacts
+    assert Case.objects.count() == scale.cases
+    assert CaseChild.objects.filter(is_primary=True).count() == scale.cases
+    assert Task.objects.count() >= 3 * scale.cases
+    assert Referral.objects.count() > 0 and Delivery.objects.count() > 0
+    persons_with_keys = Person.objects.exclude(given_key="").count()
+    assert persons_with_keys == scale.persons, "search keys are derived as the services do"
+
+
+def test_cases_cover_every_aimag_and_soum_with_the_capital_largest(db):
+    soums = set(Location.objects.filter(level="soum").values_list("code", flat=True))
+    aimags = set(Location.objects.filter(level="aimag").values_list("code", flat=True))
+    cases = list(Case.objects.select_related("location"))
+    assert soums <= {_soum_code(c.location) for c in cases if c.location.depth >= 2}
+    per_aimag = Counter(c.number.split("-")[0] for c in cases)
+    assert set(per_aimag) == aimags
+    assert per_aimag.most_common(1)[0][0] == "11", "Ulaanbaatar has the most cases"
+    assert per_aimag["11"] > 0.3 * len(cases)
+
+
+def test_most_contacts_are_not_counselling_and_peak_in_summer(db):
+    total = Contact.objects.count()
+    data = Contact.objects.filter(call_type=CallType.DATA).count()
+    assert 0.1 * total < data < 0.4 * total
+    by_month = Counter(Contact.objects.values_list("started_at__month", flat=True))
+    assert by_month[7] > by_month[9] * 1.2, "July (holidays, Naadam) above September"
+
+
+def test_case_numbers_continue_from_the_generated_sequences(db):
+    from cpims.cases.numbering import case_number_next
+
+    case = Case.objects.select_related("location").filter(number__startswith="11-").first()
+    year = case.reported_at.year
+    number = case_number_next(location=case.location, year=year)
+    assert not Case.objects.filter(number=number).exists()
+
+
+def test_a_social_worker_sees_the_cases_of_their_team(db):
+    busiest = Case.objects.values("agency").annotate(n=Count("pk")).order_by("-n").first()["agency"]
+    worker = User.objects.filter(agency_id=busiest, role__code="social_worker").first()
+    visible = set(cases_visible_to(worker).values_list("pk", flat=True))
+    team = set(Case.objects.filter(agency_id=busiest).values_list("pk", flat=True))
+    assert visible == team
+    other = Case.objects.exclude(agency_id=busiest).first()
+    assert other.pk not in visible
+    tasks = list(tasks_for_user(worker))
+    assert tasks and all(t.case.agency_id == busiest and t.done_at is None for t in tasks)
+
+
+def test_an_officer_sees_the_cases_of_their_aimag(db):
+    officer = User.objects.get(username="gen-officer-11")
+    visible = cases_visible_to(officer)
+    assert visible.count() == Case.objects.filter(number__startswith="11-").count()
+    assert overdue_tasks_visible_to(officer).exists()
+    assert referrals_visible_to(officer).exists()
+
+
+def test_a_counsellor_sees_helpline_contacts(db):
+    counsellor = User.objects.filter(username__startswith="gen-counsellor-").first()
+    assert contacts_visible_to(counsellor).exists()
+
+
+def test_generating_twice_is_refused(db):
+    with pytest.raises(CommandError, match="already"):
+        call_command("generate_demo", scale="small")
