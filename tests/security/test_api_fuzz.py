@@ -55,7 +55,7 @@ def fuzz_token(places, keep_connection):
 
 @pytest.mark.django_db
 @schema.parametrize()
-@settings(max_examples=3, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@settings(max_examples=2, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_no_server_errors_and_responses_match_the_schema(case, fuzz_token):
     if case.path.startswith(SKIP):
         pytest.skip("signed webhook")
