@@ -8,7 +8,7 @@ PORT ?= 8000
 # `make run` is a local demo: debug mode, demo data, SQLite unless DATABASE_URL says otherwise.
 DEMO_ENV := DEBUG=1 CPIMS_DEMO=1
 
-.PHONY: run test lint format messages assets bench clean worker audit
+.PHONY: run test lint format messages assets bench clean worker audit fuzz
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "CPIMS needs Python 3.11 or newer")'
@@ -29,7 +29,11 @@ worker: $(STAMP)
 	$(PY) manage.py run_worker
 
 test: $(STAMP)
-	$(PY) -m pytest -n 2 --dist loadfile -q
+	$(PY) -m pytest -n 2 --dist loadfile -q -m "not fuzz"
+
+# Schemathesis over every API operation (about 10 minutes on 2 cores).
+fuzz: $(STAMP)
+	$(PY) -m pytest -n 2 -q -m fuzz tests/security/test_api_fuzz.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

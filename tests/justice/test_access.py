@@ -99,6 +99,7 @@ def test_the_justice_section_is_hidden_without_the_grant_in_pages_and_api(places
     wrong = []
     for name, (user, sees_case, sees_justice) in people.items():
         client = Client()
+        client.cookies["cpims_language"] = "en"
         client.force_login(user)
         page = client.get(f"/cases/{case.pk}/")
         html = page.content.decode() if page.status_code == 200 else ""

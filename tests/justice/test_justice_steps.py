@@ -2,6 +2,7 @@ from datetime import date, timedelta
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cpims.audit.models import AuditEvent
@@ -124,7 +125,7 @@ def test_interviews_are_counted_per_child_and_flagged_above_the_limit(places, se
     counts = interview_counts(justice_section(worker, case)["interviews"])
     assert counts == [{"child": child, "count": 2, "too_many": True}]
     stranger = make_person(given_name="Болд")
-    with pytest.raises(Exception, match="not on the case"):
+    with pytest.raises(ValidationError) as not_on_case:
         services.interview_record(
             actor=worker,
             case=case,
@@ -133,6 +134,7 @@ def test_interviews_are_counted_per_child_and_flagged_above_the_limit(places, se
             place="police",
             interviewer="X",
         )
+    assert "child" in not_on_case.value.message_dict, "the child is not on the case"
 
 
 def test_child_in_conflict_with_the_law_gets_probation_follow_ups(places):

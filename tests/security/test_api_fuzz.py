@@ -53,6 +53,7 @@ def fuzz_token(places, keep_connection):
     return raw
 
 
+@pytest.mark.fuzz
 @pytest.mark.django_db
 @schema.parametrize()
 @settings(max_examples=2, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))

@@ -75,6 +75,7 @@ def test_training_record(places):
         training(date(2026, 4, 2), [post("2101", is_vacant=True)], code="cm")
     officer_user = officer("21")
     client = Client()
+    client.cookies["cpims_language"] = "en"
     client.force_login(officer_user)
     page = client.get(f"/workforce/staff/{person.pk}/").content.decode()
     assert "dv" in page and "attended, not completed" in page
