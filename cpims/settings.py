@@ -168,7 +168,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 
 # --- Internationalisation -------------------------------------------------------------------
-LANGUAGE_CODE = "mn"
+LANGUAGE_CODE = env("CPIMS_LANGUAGE_CODE", "mn")  # Mongolian unless a deployment says otherwise
 LANGUAGES = [("mn", _("Mongolian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "cpims" / "locale"]
 LANGUAGE_COOKIE_NAME = "cpims_language"

@@ -80,7 +80,8 @@ def test_sessions_expire_after_inactivity():
     assert settings.SESSION_COOKIE_AGE == settings.CPIMS_SESSION_IDLE_MINUTES * 60
 
 
-def test_login_page_is_mongolian_by_default_and_english_on_request(places):
+def test_login_page_is_mongolian_by_default_and_english_on_request(places, settings):
+    settings.LANGUAGE_CODE = "mn"
     client = Client()
     assert "Нэвтрэх" in client.get(reverse("accounts:login")).content.decode()
     client.post(reverse("set_language"), {"language": "en", "next": "/"})

@@ -56,3 +56,9 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def mongolian_by_default(settings):
+    """Browser tests see what users see: Mongolian first, English by the switch."""
+    settings.LANGUAGE_CODE = "mn"

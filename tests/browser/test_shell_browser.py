@@ -18,7 +18,10 @@ def nav_texts(page) -> list[str]:
     return page.locator("nav.mainnav a").all_inner_texts()
 
 
-def test_administrator_signs_in_switches_language_and_sees_their_navigation(page, live_server):
+def test_administrator_signs_in_switches_language_and_sees_their_navigation(
+    page, live_server, settings
+):
+    settings.LANGUAGE_CODE = "mn"
     demo_load()
     sign_in(page, live_server.url, "admin")
     assert page.locator("html").get_attribute("lang") == "mn"

@@ -22,7 +22,8 @@ def test_navigation_follows_the_role(user_factory, settings):
         assert not {"Users", "Audit log"} & labels(user_factory(role="social_worker"))
 
 
-def test_shell_shows_name_role_and_scope(user_factory):
+def test_shell_shows_name_role_and_scope(user_factory, settings):
+    settings.LANGUAGE_CODE = "mn"
     user = user_factory(role="cp_officer", scope="21", first_name="Нандин")
     client = Client()
     client.force_login(user)
@@ -63,7 +64,8 @@ def test_shell_first_load_is_small(places):
     assert len(page) + css_js < 80_000
 
 
-def test_mongolian_is_the_default_even_for_an_english_browser(places):
+def test_mongolian_is_the_default_even_for_an_english_browser(places, settings):
+    settings.LANGUAGE_CODE = "mn"
     client = Client()
     page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert page["Content-Language"] == "mn" and "Нэвтрэх" in page.content.decode()

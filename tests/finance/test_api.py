@@ -73,7 +73,8 @@ def test_overlapping_unit_costs_answer_400_with_the_reason(client):
     assert "overlaps" in json.dumps(clash.json(), ensure_ascii=False)
 
 
-def test_reports_answer_money_as_strings(client):
+def test_reports_answer_money_as_strings(client, settings):
+    settings.LANGUAGE_CODE = "mn"  # place names as users see them
     norm("shelter", "45000", start="2020-01-01")
     w = World()
     today = timezone.localdate()

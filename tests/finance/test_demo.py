@@ -13,7 +13,8 @@ from cpims.referrals.choices import ServiceType
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_shows_a_meaningful_finance_dashboard_and_loads_once(places):
+def test_the_demo_shows_a_meaningful_finance_dashboard_and_loads_once(places, settings):
+    settings.LANGUAGE_CODE = "mn"  # place names as users see them
     call_command("load_demo", stdout=StringIO())
     counts = (BudgetLine.objects.count(), UnitCost.objects.count(), Scenario.objects.count())
     call_command("load_demo", stdout=StringIO())
