@@ -51,8 +51,7 @@ def backup_write(*, out: Path) -> dict:
         call_command(
             "dumpdata",
             exclude=EXCLUDE,
-            natural_foreign=True,
-            natural_primary=True,
+            natural_foreign=True,  # primary keys are kept: restored rows keep their ids
             format="xml",
             output=str(data_file),
             verbosity=0,
