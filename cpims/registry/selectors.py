@@ -207,29 +207,32 @@ def person_search(*, user, query: SearchQuery, limit: int = SEARCH_LIMIT) -> lis
 
 
 def person_relationships(person: Person, *, user) -> list[dict]:
-    """Both directions, phrased from this person's side, limited to visible persons."""
-    visible = persons_visible_to(user)
-    rows = []
-    for rel in Relationship.objects.filter(to_person=person).select_related("from_person"):
-        rows.append(
-            {
-                "relationship": rel,
-                "kind": rel.get_kind_display(),
-                "other": rel.from_person,
-                "direction": "of_this",
-                "visible": visible.filter(pk=rel.from_person_id).exists(),
-            }
-        )
-    for rel in Relationship.objects.filter(from_person=person).select_related("to_person"):
-        rows.append(
-            {
-                "relationship": rel,
-                "kind": rel.get_kind_display(),
-                "other": rel.to_person,
-                "direction": "this_is",
-                "visible": visible.filter(pk=rel.to_person_id).exists(),
-            }
-        )
+    """Both directions, phrased from this person's side; others outside the user's reach are
+    marked not visible (one query decides visibility for all of them)."""
+    incoming = list(Relationship.objects.filter(to_person=person).select_related("from_person"))
+    outgoing = list(Relationship.objects.filter(from_person=person).select_related("to_person"))
+    others = {r.from_person_id for r in incoming} | {r.to_person_id for r in outgoing}
+    visible = set(persons_visible_to(user).filter(pk__in=others).values_list("pk", flat=True))
+    rows = [
+        {
+            "relationship": r,
+            "kind": r.get_kind_display(),
+            "other": r.from_person,
+            "direction": "of_this",
+            "visible": r.from_person_id in visible,
+        }
+        for r in incoming
+    ]
+    rows += [
+        {
+            "relationship": r,
+            "kind": r.get_kind_display(),
+            "other": r.to_person,
+            "direction": "this_is",
+            "visible": r.to_person_id in visible,
+        }
+        for r in outgoing
+    ]
     return rows
 
 

@@ -130,3 +130,17 @@ def test_api_search_parse_merge_and_undo(user_factory):
         ).status_code
         == 403
     )
+
+
+def test_relationships_to_people_outside_the_area_are_not_named(user_factory):
+    from cpims.registry.services import relationship_add
+
+    child = make_person(given_name="Оюу", place="110751")
+    father = make_person(given_name="Дорж", place="2101")
+    relationship_add(actor=None, from_person=father, to_person=child, kind="father")
+    client = Client()
+    client.force_login(user_factory(role="social_worker", scope="11"))
+    page = client.get(reverse("registry:person_detail", args=[child.pk])).content.decode()
+    assert "(a person outside your area)" in page and "Дорж" not in page
+    client.force_login(user_factory(role="cp_officer", scope="MN"))
+    assert "Дорж" in client.get(reverse("registry:person_detail", args=[child.pk])).content.decode()
