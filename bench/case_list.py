@@ -855,7 +855,8 @@ def restriction_rule() -> bool:
 
     from cpims.cases import selectors
 
-    return "restricted" in inspect.getsource(selectors.cases_visible_to)
+    source = inspect.getsource(selectors.cases_visible_to)
+    return "restricted" in source or "_restriction(" in source
 
 
 RESTRICTED = None  # set in main()
@@ -962,7 +963,7 @@ def raw_tasks(cur, call: Call) -> tuple[int, list[int]]:
     cur.execute(
         "SELECT t.*, c.* FROM cases_task t JOIN cases_case c ON c.id = t.case_id"  # noqa: S608
         f" WHERE t.done_at IS NULL AND {mine} AND c.is_open AND {visible}"
-        " ORDER BY t.due_at LIMIT 50",
+        " ORDER BY t.due_at, t.id LIMIT 50",
         params,
     )
     ids = [row[0] for row in cur.fetchall()]
@@ -978,7 +979,7 @@ def raw_overdue(cur, call: Call) -> tuple[int, list[int]]:
         "SELECT t.*, c.*, u.* FROM cases_task t JOIN cases_case c ON c.id = t.case_id"  # noqa: S608
         " LEFT JOIN accounts_user u ON u.id = t.assigned_to_id"
         f" WHERE t.done_at IS NULL AND t.due_at < %s AND c.is_open AND {visible}"
-        " ORDER BY t.due_at LIMIT 50",
+        " ORDER BY t.due_at, t.id LIMIT 50",
         params,
     )
     ids = [row[0] for row in cur.fetchall()]

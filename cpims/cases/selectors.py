@@ -81,7 +81,7 @@ def tasks_for_user(user) -> QuerySet[Task]:
     return (
         Task.objects.filter(mine, done_at__isnull=True, case__in=cases)
         .select_related("case")
-        .order_by("due_at")
+        .order_by("due_at", "pk")
     )
 
 
@@ -90,7 +90,7 @@ def overdue_tasks_visible_to(user) -> QuerySet[Task]:
     return (
         Task.objects.filter(done_at__isnull=True, due_at__lt=timezone.now(), case__in=cases)
         .select_related("case", "assigned_to")
-        .order_by("due_at")
+        .order_by("due_at", "pk")
     )
 
 
