@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cpims.reports import views
+from cpims.reports import exports_views, views
 
 app_name = "reports"
 
@@ -9,5 +9,7 @@ urlpatterns = [
     path("indicators/<str:code>/", views.indicator_detail, name="indicator"),
     path("map/", views.aimag_map, name="map"),
     path("reference/add/", views.reference_add, name="reference_add"),
-    path("export/cases.<str:fmt>", views.case_list_export, name="case_export"),
+    path("export/cases/", exports_views.case_export_page, name="case_export_page"),
+    path("export/cases.<str:fmt>", exports_views.case_list_export, name="case_export"),
+    path("export/case/<int:pk>.pdf", exports_views.case_pdf, name="case_pdf"),
 ]
