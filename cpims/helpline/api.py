@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from cpims.cases.models import Case
 from cpims.core.access import get_visible_or_404
+from cpims.core.idempotency import IDEMPOTENCY_KEY, idempotent
 from cpims.helpline import handover, services
 from cpims.helpline.models import ContactCategory, current_version
 from cpims.helpline.selectors import caller_lookup, cases_known_to_helpline, contacts_visible_to
@@ -116,7 +117,12 @@ class ContactViewSet(
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=ContactWriteSerializer, responses={201: ContactSerializer})
+    @extend_schema(
+        request=ContactWriteSerializer,
+        responses={201: ContactSerializer},
+        parameters=[IDEMPOTENCY_KEY],
+    )
+    @idempotent
     def create(self, request, *args, **kwargs):
         payload = ContactWriteSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
@@ -179,8 +185,13 @@ class ContactViewSet(
             raise api_error(exc) from exc
         return self._read(contact)
 
-    @extend_schema(request=QuickContactSerializer, responses={201: ContactSerializer})
+    @extend_schema(
+        request=QuickContactSerializer,
+        responses={201: ContactSerializer},
+        parameters=[IDEMPOTENCY_KEY],
+    )
     @action(detail=False, methods=["post"])
+    @idempotent
     def quick(self, request):
         """A non-data contact (silent, blank, prank, hang-up, wrong number, abusive, test)."""
         payload = QuickContactSerializer(data=request.data)
