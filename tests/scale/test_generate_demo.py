@@ -1,5 +1,6 @@
-"""`manage.py generate_demo --scale small`: counts, spread and skews, and that the generated
-rows are what the apps' own selectors expect (a social worker sees their team's cases)."""
+"""`manage.py generate_demo --scale small`: counts, spread and skews, that the generated
+rows are what the apps' own selectors expect (a social worker sees their team's cases), and
+that the audit events they imply extend a chain `verify_audit` accepts."""
 
 import io
 from collections import Counter
@@ -10,6 +11,7 @@ from django.db import transaction
 from django.db.models import Count
 
 from cpims.accounts.models import User
+from cpims.audit.models import AuditChainHead, AuditEvent
 from cpims.cases.models import Case, CaseChild, Task
 from cpims.cases.selectors import cases_visible_to, overdue_tasks_visible_to, tasks_for_user
 from cpims.core.generate import SCALES
@@ -102,6 +104,30 @@ def test_an_officer_sees_the_cases_of_their_aimag(db):
 def test_a_counsellor_sees_helpline_contacts(db):
     counsellor = User.objects.filter(username__startswith="gen-counsellor-").first()
     assert contacts_visible_to(counsellor).exists()
+
+
+def test_the_audit_chain_verifies_and_records_every_generated_step(db):
+    out = io.StringIO()
+    call_command("verify_audit", stdout=out)
+    assert "audit log OK" in out.getvalue()
+    events = AuditEvent.objects
+    assert events.filter(action="cases.registered").count() == Case.objects.count()
+    assert (
+        events.filter(action="cases.closed").count() == Case.objects.filter(is_open=False).count()
+    )
+    assert events.filter(action="cases.referral_sent").count() == Referral.objects.count()
+    assert events.filter(action="cases.service_delivered").count() == Delivery.objects.count()
+    recorded = events.filter(action__startswith="helpline.contact_").count()
+    assert recorded == Contact.objects.count()
+    head = AuditChainHead.objects.get(pk=1)
+    last = events.order_by("-seq").first()
+    assert (head.seq, head.hash) == (last.seq, last.hash)
+    # The log reads as a history: generated entries follow the records' own timestamps.
+    case = Case.objects.filter(is_open=False).first()
+    entry = events.get(action="cases.closed", object_id=str(case.pk))
+    assert entry.at == case.closed_at and entry.object_type == "cases.Case"
+    generated = list(events.exclude(actor_label="system").order_by("seq").values_list("at"))
+    assert generated == sorted(generated)
 
 
 def test_generating_twice_is_refused(db):
