@@ -62,6 +62,13 @@ class RegisterForm(forms.Form):
         return [found[i] for i in ids]
 
 
+class WorkerChoiceField(forms.ChoiceField):
+    def valid_value(self, value) -> bool:
+        # A supervisor's dashboard links to one worker's cases by user id; the selector still
+        # limits the list to the cases the reader may see.
+        return str(value).isdigit() or super().valid_value(value)
+
+
 class CaseFilterForm(forms.Form):
     q = forms.CharField(label=_("Case number or child"), required=False, max_length=50)
     status = forms.ChoiceField(
@@ -74,11 +81,21 @@ class CaseFilterForm(forms.Form):
         label=_("Risk level"), required=False, choices=[("", "—"), *Risk.choices]
     )
     harm = forms.ChoiceField(label=_("Harm"), required=False, choices=[("", "—"), *Harm.choices])
-    worker = forms.ChoiceField(
+    worker = WorkerChoiceField(
         label=_("Worker"), required=False, choices=[("", "—"), ("me", _("Assigned to me"))]
     )
     place = forms.CharField(label=_("Place code"), required=False, max_length=16)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    plan = forms.ChoiceField(
+        label=_("Case plan"),
+        required=False,
+        choices=[("", "—"), ("none", _("No approved plan"))],
+    )
+    referral = forms.ChoiceField(
+        label=_("Referrals"),
+        required=False,
+        choices=[("", "—"), ("awaiting", _("Awaiting a response"))],
+    )
 
 
 class DetailsForm(forms.Form):

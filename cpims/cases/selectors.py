@@ -1,9 +1,20 @@
 """Who sees which case — one selector used by every page, API endpoint, export and report."""
 
+from datetime import timedelta
+
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from cpims.cases.models import AccessGrant, Approval, Case, CaseChild, CaseHarm, Task, TeamHistory
+from cpims.cases.models import (
+    AccessGrant,
+    Approval,
+    Case,
+    CaseChild,
+    CaseHarm,
+    CasePlan,
+    Task,
+    TeamHistory,
+)
 from cpims.geo.models import Location
 
 
@@ -85,6 +96,20 @@ def tasks_for_user(user) -> QuerySet[Task]:
     )
 
 
+def due_buckets() -> dict[str, Q]:
+    """Open tasks by urgency, overdue first; the task list's `?due=` filter and the dashboard
+    count with the same conditions, so a number and its list agree."""
+    now = timezone.localtime()
+    tomorrow = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    week = tomorrow + timedelta(days=6)
+    return {
+        "overdue": Q(due_at__lt=now),
+        "today": Q(due_at__gte=now, due_at__lt=tomorrow),
+        "week": Q(due_at__gte=tomorrow, due_at__lt=week),
+        "later": Q(due_at__gte=week),
+    }
+
+
 def overdue_tasks_visible_to(user) -> QuerySet[Task]:
     cases = cases_visible_to(user).filter(is_open=True).values("pk")
     return (
@@ -133,6 +158,8 @@ def case_list(
     overdue: bool = False,
     harm: str = "",
     q: str = "",
+    plan: str = "",
+    referral: str = "",
 ) -> QuerySet[Case]:
     cases = cases_visible_to(user)
     if status == "open":
@@ -159,6 +186,14 @@ def case_list(
             "case_id"
         )
         cases = cases.filter(pk__in=late, is_open=True)
+    if plan == "none":
+        approved = CasePlan.objects.filter(status=CasePlan.Status.APPROVED).values("case_id")
+        cases = cases.exclude(pk__in=approved)
+    if referral == "awaiting":
+        from cpims.referrals.models import Referral  # referrals import this module
+
+        waiting = Referral.objects.filter(status__in=["sent", "received"]).values("case_id")
+        cases = cases.filter(pk__in=waiting)
     if q:
         from cpims.registry.identity.translit import name_key
 

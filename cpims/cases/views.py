@@ -25,6 +25,7 @@ from cpims.cases.selectors import (
     case_timeline,
     cases_editable_by,
     cases_visible_to,
+    due_buckets,
     overdue_tasks_visible_to,
     tasks_for_user,
 )
@@ -265,7 +266,11 @@ def attachment_download(request, pk: int):
 
 @require_capability("cases.view")
 def my_tasks(request):
-    tasks = tasks_for_user(request.user)[:200]
+    tasks = tasks_for_user(request.user)
+    due = request.GET.get("due", "")
+    if due in (buckets := due_buckets()):
+        tasks = tasks.filter(buckets[due])
+    tasks = tasks[:200]
     overdue = (
         overdue_tasks_visible_to(request.user)[:200]
         if request.user.has_capability("cases.approve")
@@ -278,5 +283,6 @@ def my_tasks(request):
             "tasks": tasks,
             "overdue": overdue,
             "approvals": approvals_waiting_for(request.user)[:100],
+            "due": due if due in buckets else "",
         },
     )

@@ -15,6 +15,7 @@ class NavItem:
 
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("Home"), "core:home", None),
+    NavItem(_("My dashboard"), "reports:my", None),
     NavItem(_("My tasks"), "cases:tasks", "cases.view"),
     NavItem(_("Cases"), "cases:list", "cases.view"),
     NavItem(_("Persons"), "registry:person_list", "registry.view"),

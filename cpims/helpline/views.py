@@ -24,6 +24,7 @@ from cpims.helpline.choices import (
     Urgency,
     VulnerableGroup,
 )
+from cpims.helpline.contact_filters import filter_contacts
 from cpims.helpline.formdata import child_rows, form_values, read_contact_form
 from cpims.helpline.models import Contact
 from cpims.helpline.selectors import (
@@ -233,6 +234,11 @@ def contact_list(request):
     status = request.GET.get("status", "")
     if status in ("draft", "completed", "discarded"):
         contacts = contacts.filter(status=status)
+    contacts = filter_contacts(
+        contacts,
+        user=request.user,
+        **{k: request.GET.get(k, "") for k in ("counsellor", "on", "escalation")},
+    )
     page = Paginator(contacts.order_by("-started_at", "-pk"), 50).get_page(request.GET.get("page"))
     return render(
         request, "helpline/contact_list.html", {"page": page, "phone": phone, "status": status}

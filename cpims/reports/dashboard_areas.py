@@ -1,0 +1,299 @@
+"""Dashboard sections by area: an aimag/district officer's soums or khoroos (through the case
+and referral selectors, with links to the lists), and the national analyst's aimags (through
+`Counting` of a place in their scope: counts and rates only, small cells suppressed as in the
+indicator tables). Each figure is one query grouped by the location of its records; the rows it
+returns are places, never records, and are folded into the areas one level down."""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cpims.cases.choices import Risk, TaskKind
+from cpims.cases.models import Task
+from cpims.cases.selectors import case_list
+from cpims.finance.money import percent
+from cpims.geo.models import Location
+from cpims.referrals.choices import DeclineReason, ServiceType, Status
+from cpims.referrals.models import Coverage
+from cpims.referrals.selectors import referrals_visible_to
+from cpims.reports.dashboards import Figure, list_url
+from cpims.reports.selectors import Counting, areas_of
+from cpims.reports.suppression import suppress
+from cpims.reports.tables import SUPPRESSED, threshold
+
+ACCEPTED = [Status.ACCEPTED, Status.IN_PROGRESS, Status.COMPLETED, Status.NOT_COMPLETED]
+HERE = ""  # records held at the place itself (or with no place), not in an area below it
+
+
+def area_key(path: str | None, place: Location) -> str:
+    """The code of the area one level below `place` that holds `path`; HERE otherwise."""
+    if not path or not path.startswith(place.path):
+        return HERE
+    return path[len(place.path) :].split("/", 1)[0]
+
+
+def by_area(qs: QuerySet, path_field: str, place: Location, **aggregates) -> dict[str, Counter]:
+    """Aggregates grouped by the area one level below `place` (one query, grouped by place)."""
+    out: dict[str, Counter] = defaultdict(Counter)
+    for row in qs.order_by().values(path_field).annotate(**aggregates):
+        key = area_key(row[path_field], place)
+        for name in aggregates:
+            out[key][name] += row[name] or 0
+    return out
+
+
+@dataclass
+class AreaRow:
+    code: str
+    name: str
+    cells: dict[str, Figure] = field(default_factory=dict)
+    gaps: list[str] = field(default_factory=list)
+
+
+def _rows(place: Location, areas: list[Location], used: set[str]) -> list[tuple[str, str, str]]:
+    """(key, code, name) per area, plus the place's own row when something is held there."""
+    known = {a.code for a in areas}
+    rows = [(a.code, a.code, a.name) for a in areas]
+    if used - known:
+        rows.append((HERE, place.code, f"{place.name} (*)"))
+    return rows
+
+
+def _fold_unknown(counts: dict[str, Counter], areas: list[Location]) -> dict[str, Counter]:
+    """Keys of inactive or unknown areas count in the place's own row."""
+    known = {a.code for a in areas}
+    folded: dict[str, Counter] = defaultdict(Counter)
+    for key, counter in counts.items():
+        folded[key if key in known else HERE].update(counter)
+    return folded
+
+
+def _settled_first_responses(tasks: QuerySet, period) -> QuerySet:
+    """First-response steps due in the period that are done or already overdue (as CM4)."""
+    return tasks.filter(period.q("due_at"), kind=TaskKind.FIRST_RESPONSE).filter(
+        Q(done_at__isnull=False) | Q(due_at__lt=timezone.now())
+    )
+
+
+ON_TIME = Q(done_at__isnull=False, done_at__lte=F("due_at"))
+
+
+def service_gaps(place: Location, areas: list[Location]) -> dict[str, list[str]]:
+    """Service types with no active service covering an area (covering it, a place above it or
+    a place inside it) — the referral report's rule, one level down."""
+    codes = [c for c in place.path.split("/") if c]
+    above = ["".join(f"{c}/" for c in codes[: i + 1]) for i in range(len(codes))]
+    coverage = set(
+        Coverage.objects.filter(service__is_active=True)
+        .filter(Q(location__path__in=above) | Q(location__path__startswith=place.path))
+        .values_list("service__service_type", "location__path")
+        .distinct()
+    )
+    gaps = {}
+    for area in areas:
+        covered = {t for t, p in coverage if area.path.startswith(p) or p.startswith(area.path)}
+        gaps[area.code] = [str(label) for code, label in ServiceType.choices if code not in covered]
+    return gaps
+
+
+def area_section(user, period) -> dict:
+    """The officer's area by soum/khoroo: open and high-risk cases, cases with overdue steps,
+    first responses on time (%), referrals sent and answered, cases waiting on a referral,
+    service gaps. Only cases the officer can see (`case_list` → `cases_visible_to`)."""
+    place = user.scope
+    areas = areas_of(place)
+    path = "location__path"
+    open_cases = by_area(
+        case_list(user, status="open", place=place.code),
+        path,
+        place,
+        open=Count("pk"),
+        high=Count("pk", filter=Q(risk=Risk.HIGH)),
+    )
+    overdue = by_area(case_list(user, place=place.code, overdue=True), path, place, n=Count("pk"))
+    waiting = by_area(
+        case_list(user, place=place.code, referral="awaiting"), path, place, n=Count("pk")
+    )
+    visible = case_list(user, place=place.code).order_by().values("pk")
+    responses = by_area(
+        _settled_first_responses(Task.objects.filter(case__in=visible), period),
+        "case__location__path",
+        place,
+        total=Count("pk"),
+        on_time=Count("pk", filter=ON_TIME),
+    )
+    referrals = by_area(
+        referrals_visible_to(user).filter(period.q("sent_at"), case__in=visible),
+        "case__location__path",
+        place,
+        sent=Count("pk"),
+        accepted=Count("pk", filter=Q(status__in=ACCEPTED)),
+        declined=Count("pk", filter=Q(status=Status.DECLINED)),
+        no_capacity=Count(
+            "pk", filter=Q(status=Status.DECLINED, decline_reason=DeclineReason.NO_CAPACITY)
+        ),
+    )
+    tables = [open_cases, overdue, waiting, responses, referrals]
+    tables = [_fold_unknown(t, areas) for t in tables]
+    open_cases, overdue, waiting, responses, referrals = tables
+    gaps = service_gaps(place, areas)
+    used = set().union(*[t.keys() for t in tables])
+    rows = []
+    for key, code, name in _rows(place, areas, used):
+        linked = key != HERE  # the place's own row has no list of its own
+
+        def cases_url(code=code, linked=linked, **query):
+            return list_url(user, "cases:list", place=code, **query) if linked else None
+
+        row = _area_row(
+            code,
+            name,
+            *[table[key] for table in tables],
+            cases_url,
+        )
+        row.gaps = gaps.get(key, [])
+        rows.append(row)
+
+    def total_url(**query):
+        return list_url(user, "cases:list", place=place.code, **query)
+
+    total_row = _area_row(place.code, _("Total"), *[_sum(t) for t in tables], total_url)
+    return {"place": place, "rows": rows, "total": total_row}
+
+
+def _sum(table: dict[str, Counter]) -> Counter:
+    total: Counter = Counter()
+    for counter in table.values():
+        total.update(counter)
+    return total
+
+
+def _area_row(code, name, o, overdue, waiting, responses, referrals, cases_url) -> AreaRow:
+    answered = referrals.get("accepted", 0) + referrals.get("declined", 0)
+    return AreaRow(
+        code,
+        name,
+        {
+            "open": Figure(_("Open cases"), o.get("open", 0), cases_url(status="open")),
+            "high": Figure(
+                _("High risk"), o.get("high", 0), cases_url(status="open", risk=Risk.HIGH)
+            ),
+            "overdue": Figure(_("With overdue steps"), overdue.get("n", 0), cases_url(overdue=1)),
+            "on_time": Figure(
+                _("First responses on time (%)"),
+                percent(responses.get("on_time", 0), responses.get("total", 0)),
+            ),
+            "due": Figure(_("First responses due"), responses.get("total", 0)),
+            "sent": Figure(_("Referrals sent"), referrals.get("sent", 0)),
+            "acceptance": Figure(
+                _("Accepted (%)"), percent(referrals.get("accepted", 0), answered)
+            ),
+            "no_capacity": Figure(_("Declined: no capacity"), referrals.get("no_capacity", 0)),
+            "waiting": Figure(
+                _("Cases waiting on a referral"),
+                waiting.get("n", 0),
+                cases_url(referral="awaiting"),
+            ),
+        },
+    )
+
+
+# --- national: aggregate only ------------------------------------------------------------
+
+NATIONAL_COLUMNS = [
+    # key, indicator code, parts (counts that are suppressed), whether the value is a rate
+    ("cases", "CM1", ("n",), False),
+    ("contacts", "HL1", ("n",), False),
+    ("first_response", "CM4", ("on_time", "late"), True),
+    ("acceptance", "SV1", ("accepted", "declined"), True),
+]
+
+
+def national_section(user, place: Location, period) -> dict:
+    """Per area one level down (aimags, for a national scope): cases opened, helpline contacts,
+    first responses on time (%), referral acceptance (%) — the definitions of CM1, HL1, CM4 and
+    SV1 — with each figure's table suppressed like the indicator tables: no names, no case
+    numbers, and no count below the threshold."""
+    counting = Counting(place)
+    areas = areas_of(place)
+    responses = by_area(
+        _settled_first_responses(counting.tasks(), period),
+        "case__location__path",
+        place,
+        on_time=Count("pk", filter=ON_TIME),
+        total=Count("pk"),
+    )
+    for counter in responses.values():
+        counter["late"] = counter["total"] - counter["on_time"]
+    answered = counting.referrals().filter(
+        period.q("sent_at"), status__in=[*ACCEPTED, Status.DECLINED]
+    )
+    data = {
+        "cases": by_area(
+            counting.cases().filter(period.q("opened_at")), "location__path", place, n=Count("pk")
+        ),
+        "contacts": by_area(
+            counting.contacts().filter(period.q("started_at")),
+            "caller_location__path",
+            place,
+            n=Count("pk"),
+        ),
+        "first_response": responses,
+        "acceptance": by_area(
+            answered,
+            "case__location__path",
+            place,
+            accepted=Count("pk", filter=Q(status__in=ACCEPTED)),
+            declined=Count("pk", filter=Q(status=Status.DECLINED)),
+        ),
+    }
+    data = {k: _fold_unknown(v, areas) for k, v in data.items()}
+    used = set().union(*[v.keys() for v in data.values()])
+    names = _rows(place, areas, used)
+    columns = {}
+    for key, _code, parts, is_rate in NATIONAL_COLUMNS:
+        matrix = [[data[key][row_key][p] for p in parts] for row_key, _c, _n in names]
+        if not matrix:
+            columns[key] = ([], None)
+            continue
+        shown = suppress(matrix, threshold())
+        values = [_shown_value(cells, is_rate) for cells in shown.cells]
+        columns[key] = (values, _shown_value(shown.col_totals, is_rate))
+    query = {"start": period.start.isoformat(), "end": period.end.isoformat()}
+    rows = []
+    for i, (row_key, code, name) in enumerate(names):
+        cells = {}
+        for key, indicator, _parts, _rate in NATIONAL_COLUMNS:
+            value = columns[key][0][i]
+            linked = row_key != HERE and value != SUPPRESSED
+            url = (
+                list_url(user, "reports:indicator", args=[indicator], place=code, **query)
+                if linked
+                else None
+            )
+            cells[key] = Figure(indicator, value, url)
+        rows.append(AreaRow(code, name, cells))
+    total_cells = {
+        key: Figure(
+            indicator,
+            columns[key][1],
+            list_url(user, "reports:indicator", args=[indicator], **query)
+            if columns[key][1] != SUPPRESSED
+            else None,
+        )
+        for key, indicator, _p, _r in NATIONAL_COLUMNS
+    }
+    return {"place": place, "rows": rows, "total": AreaRow(place.code, _("Total"), total_cells)}
+
+
+def _shown_value(cells: list, is_rate: bool):
+    """A count, or a rate from its parts; a suppressed part hides the rate too (it would give
+    the part back)."""
+    if any(c is None for c in cells):
+        return SUPPRESSED
+    if not is_rate:
+        return cells[0]
+    return percent(cells[0], sum(cells))

@@ -1,0 +1,249 @@
+"""The personal sections of "My dashboard": a counsellor's day, a social worker's tasks and
+caseload, a supervisor's team. Each figure is one count (or one grouped count) over the selector
+of its record type — `case_list`/`cases_visible_to`, `tasks_for_user`, `contacts_visible_to`,
+`callbacks_due`, `approvals_waiting_for` — and the list it links to runs the same filter, so the
+number and the list agree. A figure links to its list only when the reader may open that list
+(the capability the list's view requires)."""
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q
+from django.urls import resolve, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cpims.cases.choices import Risk, Stage
+from cpims.cases.selectors import (
+    approvals_waiting_for,
+    case_list,
+    due_buckets,
+    overdue_tasks_visible_to,
+    tasks_for_user,
+)
+from cpims.helpline.choices import Status as ContactStatus
+from cpims.helpline.contact_filters import filter_contacts
+from cpims.helpline.selectors import callbacks_due, contacts_visible_to
+
+
+@dataclass
+class Figure:
+    label: str
+    value: object
+    url: str | None = None  # the list behind the number, when the reader may open it
+    key: str = ""  # stable name for tests and the browser
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    groups: list[tuple[str, list[Figure]]] = field(default_factory=list)
+    rows: list = field(default_factory=list)  # tables of the section (per worker, per area)
+    extra: dict = field(default_factory=dict)
+
+
+def list_url(user, name: str, *, args=(), anchor: str = "", **query) -> str | None:
+    """The URL of a list with its filters, or None when the reader may not open the list: the
+    capability is read from the list's own view, so the rule cannot drift from the view's."""
+    path = reverse(name, args=args)
+    needed = getattr(resolve(path).func, "required_capability", None)
+    if needed is None or not user.has_capability(needed):
+        return None
+    params = urlencode({k: v for k, v in query.items() if v not in ("", None, False)})
+    return path + (f"?{params}" if params else "") + (f"#{anchor}" if anchor else "")
+
+
+def counsellor_section(user) -> Section:
+    today = timezone.localdate().isoformat()
+    contacts = contacts_visible_to(user)
+    mine_today = filter_contacts(contacts, user=user, counsellor="me", on=today)
+    by_status = dict(mine_today.order_by().values_list("status").annotate(n=Count("pk")))
+    now = timezone.now()
+    callbacks = callbacks_due(user).aggregate(
+        total=Count("pk"), overdue=Count("pk", filter=Q(callback_at__lt=now))
+    )
+    callbacks_url = list_url(user, "helpline:callbacks")
+
+    def contacts_url(**query):
+        return list_url(user, "helpline:contact_list", counsellor="me", **query)
+
+    escalated = [
+        Figure(
+            label,
+            filter_contacts(contacts, user=user, counsellor="me", escalation=state).count(),
+            contacts_url(escalation=state),
+            f"escalations-{state}",
+        )
+        for state, label in [
+            ("open", _("Waiting for acknowledgement")),
+            ("overdue", _("Of which past the deadline")),
+            ("acknowledged", _("Acknowledged")),
+        ]
+    ]
+    return Section(
+        "counsellor",
+        _("My helpline work"),
+        [
+            (
+                _("My contacts today"),
+                [
+                    Figure(
+                        _("Completed"),
+                        by_status.get(ContactStatus.COMPLETED, 0),
+                        contacts_url(on=today, status="completed"),
+                        "contacts-completed",
+                    ),
+                    Figure(
+                        _("In progress"),
+                        by_status.get(ContactStatus.DRAFT, 0),
+                        contacts_url(on=today, status="draft"),
+                        "contacts-draft",
+                    ),
+                ],
+            ),
+            (
+                _("Callbacks due"),
+                [
+                    Figure(_("All due"), callbacks["total"], callbacks_url, "callbacks-due"),
+                    Figure(_("Overdue"), callbacks["overdue"], callbacks_url, "callbacks-overdue"),
+                ],
+            ),
+            (_("My escalated contacts"), escalated),
+        ],
+    )
+
+
+TASK_LABELS = {
+    "overdue": _("Overdue"),
+    "today": _("Due today"),
+    "week": _("Due in the next 7 days"),
+    "later": _("Later"),
+}
+
+
+def worker_section(user) -> Section:
+    buckets = due_buckets()
+    tasks = tasks_for_user(user).aggregate(
+        **{name: Count("pk", filter=q) for name, q in buckets.items()}
+    )
+    task_figures = [
+        Figure(TASK_LABELS[name], tasks[name], list_url(user, "cases:tasks", due=name), name)
+        for name in buckets
+    ]
+    mine = case_list(user, status="open", worker="me")
+    risk: dict[str, int] = {}
+    stage: dict[str, int] = {}
+    for risk_code, stage_code, n in (
+        mine.order_by().values_list("risk", "stage").annotate(n=Count("pk"))
+    ):
+        risk[risk_code] = risk.get(risk_code, 0) + n
+        stage[stage_code] = stage.get(stage_code, 0) + n
+
+    def cases_url(**query):
+        return list_url(user, "cases:list", status="open", worker="me", **query)
+
+    by_risk = [
+        Figure(label, risk.get(code, 0), cases_url(risk=code), f"risk-{code}")
+        for code, label in reversed(Risk.choices)
+    ]
+    by_stage = [
+        Figure(label, stage.get(code, 0), cases_url(stage=code), f"stage-{code}")
+        for code, label in Stage.choices
+        if code != Stage.CLOSED
+    ]
+    waiting = case_list(user, status="open", worker="me", referral="awaiting").count()
+    return Section(
+        "worker",
+        _("My casework"),
+        [
+            (_("My tasks by urgency"), task_figures),
+            (
+                _("My open cases by risk"),
+                [Figure(_("All"), sum(risk.values()), cases_url(), "caseload"), *by_risk],
+            ),
+            (_("My open cases by stage"), by_stage),
+            (
+                _("Referrals"),
+                [
+                    Figure(
+                        _("My cases with a referral awaiting a response"),
+                        waiting,
+                        cases_url(referral="awaiting"),
+                        "referrals-awaiting",
+                    )
+                ],
+            ),
+        ],
+    )
+
+
+TEAM_ROWS = 50
+
+
+def supervisor_section(user) -> Section:
+    open_cases = case_list(user, status="open").order_by()
+    rows = (
+        open_cases.values(
+            "assigned_worker",
+            "assigned_worker__first_name",
+            "assigned_worker__last_name",
+            "assigned_worker__username",
+        )
+        .annotate(n=Count("pk"), high=Count("pk", filter=Q(risk=Risk.HIGH)))
+        .order_by("-n", "assigned_worker")[:TEAM_ROWS]
+    )
+    team = []
+    for row in rows:
+        worker = row["assigned_worker"]
+        name = " ".join(
+            p for p in (row["assigned_worker__first_name"], row["assigned_worker__last_name"]) if p
+        )
+        query = {"status": "open", "worker": worker} if worker else None
+        team.append(
+            {
+                "name": (name or row["assigned_worker__username"]) if worker else _("Not assigned"),
+                "open": Figure(
+                    _("Open cases"),
+                    row["n"],
+                    list_url(user, "cases:list", **query) if query else None,
+                ),
+                "high": Figure(
+                    _("High risk"),
+                    row["high"],
+                    list_url(user, "cases:list", risk=Risk.HIGH, **query) if query else None,
+                ),
+            }
+        )
+    no_plan = case_list(user, status="open", risk=Risk.HIGH, plan="none").count()
+    return Section(
+        "supervisor",
+        _("My team"),
+        [
+            (
+                _("Waiting for action"),
+                [
+                    Figure(
+                        _("Overdue steps"),
+                        overdue_tasks_visible_to(user).count(),
+                        list_url(user, "cases:tasks", anchor="overdue"),
+                        "overdue-steps",
+                    ),
+                    Figure(
+                        _("Approvals waiting for you"),
+                        approvals_waiting_for(user).count(),
+                        list_url(user, "cases:tasks", anchor="approvals"),
+                        "approvals",
+                    ),
+                    Figure(
+                        _("High-risk cases without an approved plan"),
+                        no_plan,
+                        list_url(user, "cases:list", status="open", risk=Risk.HIGH, plan="none"),
+                        "high-risk-no-plan",
+                    ),
+                ],
+            )
+        ],
+        rows=team,
+        extra={"capped": len(team) == TEAM_ROWS},
+    )
