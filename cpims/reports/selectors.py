@@ -11,7 +11,7 @@ from cpims.cases.selectors import cases_visible_to
 from cpims.finance.models import ChildPopulation
 from cpims.geo.models import Location
 from cpims.helpline.choices import Status as ContactStatus
-from cpims.helpline.models import Contact
+from cpims.helpline.models import Contact, Escalation
 from cpims.referrals.models import Activity, Delivery, Referral
 from cpims.reports.models import ReferenceValue
 
@@ -65,6 +65,10 @@ class Counting:
         if self.place.depth == 0:
             return done
         return done.filter(caller_location__path__startswith=self.prefix)
+
+    def escalations(self) -> QuerySet[Escalation]:
+        """Helpline escalations, where the child of their case lives."""
+        return Escalation.objects.filter(case__location__path__startswith=self.prefix)
 
     def referrals(self) -> QuerySet[Referral]:
         return Referral.objects.filter(case__location__path__startswith=self.prefix)
