@@ -67,6 +67,7 @@ bench: $(STAMP)
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/person_search.py --n 20000 --queries 200 --no-explain
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/case_list.py --cases 20000 --queries 100 --budget 10 --no-explain --no-candidates
 	$(PY) bench/load.py --prepare --duration 15 --users 6
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/dashboards.py --prepare small --runs 3
 	$(PY) bench/page_weight.py
 
 clean:
