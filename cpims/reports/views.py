@@ -1,6 +1,6 @@
 """Indicator pages: the dashboard (national: per aimag; an aimag/district officer: by soum),
 one indicator in detail with its charts and tables, the aimag map, and the exports. Aggregate
-pages and exports show counts only; the case list export needs `exports.personal`."""
+pages and exports show counts only; the personal exports are in `exports_views`."""
 
 from datetime import date
 
@@ -14,12 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from cpims.audit.services import audit_record
 from cpims.core.access import require_capability
 from cpims.reports.charts import TILES, bar_svg, tile_map_svg
-from cpims.reports.exports import case_export, csv_response, xlsx_response
+from cpims.reports.exports import csv_response, xlsx_response
 from cpims.reports.indicators import BY_CODE, CATALOGUE, Period, compute
 from cpims.reports.models import ReferenceValue
 from cpims.reports.selectors import (
     areas_of,
-    cases_exportable_by,
     place_for,
     reference_values_visible_to,
 )
@@ -187,31 +186,3 @@ def reference_add(request):
         )
         return redirect("reports:dashboard")
     return render(request, "reports/reference_form.html", {"form": form})
-
-
-class CaseFilter(forms.Form):
-    stage = forms.CharField(required=False, max_length=32)
-    risk = forms.CharField(required=False, max_length=12)
-    opened_from = forms.DateField(required=False)
-    opened_to = forms.DateField(required=False)
-
-
-@require_capability("exports.personal")
-def case_list_export(request, fmt: str):
-    if fmt not in ("csv", "xlsx"):
-        raise Http404
-    form = CaseFilter(request.GET or None)
-    cases = cases_exportable_by(request.user)
-    filters: dict = {}
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["stage"]:
-            cases = cases.filter(stage=data["stage"])
-        if data["risk"]:
-            cases = cases.filter(risk=data["risk"])
-        if data["opened_from"]:
-            cases = cases.filter(opened_at__date__gte=data["opened_from"])
-        if data["opened_to"]:
-            cases = cases.filter(opened_at__date__lte=data["opened_to"])
-        filters = {k: str(v) for k, v in data.items() if v}
-    return case_export(user=request.user, cases=cases, filters=filters, fmt=fmt)
