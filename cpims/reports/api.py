@@ -51,6 +51,18 @@ VALUE = inline_serializer(
                 )
             )
         ),
+        "values_by": serializers.DictField(
+            child=serializers.ListField(
+                child=inline_serializer(
+                    "IndicatorValueByCategory",
+                    {
+                        "key": serializers.CharField(),
+                        "label": serializers.CharField(),
+                        "value": serializers.CharField(allow_null=True),
+                    },
+                )
+            )
+        ),
     },
 )
 
@@ -125,6 +137,11 @@ class IndicatorValueView(APIView):
                 "breakdowns": {
                     name: [{"key": k, "label": label, "count": n} for k, label, n in rows]
                     for name, rows in result.breakdowns.items()
+                },
+                # a rate or duration per category (e.g. hours to acceptance by service type)
+                "values_by": {
+                    name: [{"key": k, "label": label, "value": _text(v)} for k, label, v in rows]
+                    for name, rows in result.values_by.items()
                 },
             }
         )

@@ -82,6 +82,7 @@ def test_referrals_services_prevention_finance(world):
     reached = run("PV1", world)
     assert reached.value == 25
     assert counts(reached, "audience") == {"girls_6_11": 10, "boys_6_11": 12, "women": 3}
+    assert list(counts(reached, "topic").values()) == [25]  # the one activity's topic
     assert run("PV1", world, "21").value == 0
     assert run("FN1", world).value == Decimal("25.0")
     # a child protection officer cannot read the finance module: no figure

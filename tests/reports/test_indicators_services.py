@@ -4,6 +4,7 @@
 from decimal import Decimal
 
 import pytest
+from django.test import Client
 
 from cpims.cases.models import Task
 from cpims.referrals.models import Referral
@@ -115,3 +116,18 @@ def test_reviews_on_time(analyst):
     assert (result.numerator, result.denominator, result.value) == (2, 4, Decimal(50))
     assert result.parts == [("on_time", 2), ("late_or_missed", 2)]
     assert run("CM9", analyst, "21").denominator == 0
+
+
+def test_the_api_gives_the_times_per_service_type(referrals, analyst):
+    client = Client()
+    client.force_login(analyst)
+    catalogue = {row["code"] for row in client.get("/api/v1/indicators/").json()}
+    assert {"SV3", "SV4", "CM9", "HL3", "HL4", "FN2", "FN3", "WF1", "WF2"} <= catalogue
+    answer = client.get("/api/v1/indicators/SV3/?start=2025-01-01&end=2025-12-31").json()
+    assert (answer["value"], answer["numerator"], answer["denominator"]) == ("7.8", "31.0", "4")
+    by_type = {row["key"]: row["value"] for row in answer["values_by"]["service_type"]}
+    assert (by_type["shelter"], by_type["psychosocial"], by_type["legal_aid"]) == (
+        "3.0",
+        "24.0",
+        None,
+    )
