@@ -20,6 +20,7 @@ from cpims.cases.selectors import (
 from cpims.cases.sensitive import visible_harms
 from cpims.cases.steps import STEPS
 from cpims.core.access import HasCapability, get_visible_or_404
+from cpims.core.idempotency import IDEMPOTENCY_KEY, idempotent
 from cpims.geo.models import Location
 from cpims.registry.selectors import persons_visible_to
 
@@ -124,7 +125,10 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
             cases_visible_to(self.request.user), pk=self.kwargs["pk"], user=self.request.user
         )
 
-    @extend_schema(request=CaseCreateSerializer, responses={201: CaseSerializer})
+    @extend_schema(
+        request=CaseCreateSerializer, responses={201: CaseSerializer}, parameters=[IDEMPOTENCY_KEY]
+    )
+    @idempotent
     def create(self, request, *args, **kwargs):
         data = CaseCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from cpims.cases.errors import TransitionError
 from cpims.cases.selectors import cases_visible_to
 from cpims.core.access import HasCapability, get_visible_or_404
+from cpims.core.idempotency import IDEMPOTENCY_KEY, idempotent
 from cpims.geo.models import Location
 from cpims.referrals import services
 from cpims.referrals.choices import Status, Urgency
@@ -156,7 +157,12 @@ class ReferralViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def get_object(self):
         return get_visible_or_404(self.get_queryset(), pk=self.kwargs["pk"], user=self.request.user)
 
-    @extend_schema(request=ReferralCreateSerializer, responses={201: ReferralSerializer})
+    @extend_schema(
+        request=ReferralCreateSerializer,
+        responses={201: ReferralSerializer},
+        parameters=[IDEMPOTENCY_KEY],
+    )
+    @idempotent
     def create(self, request, *args, **kwargs):
         from cpims.cases.selectors import cases_editable_by
 

@@ -6,6 +6,7 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from rest_framework.response import Response
 
 from cpims.core.access import HasCapability, get_visible_or_404
+from cpims.core.idempotency import IDEMPOTENCY_KEY, idempotent
 from cpims.geo.models import Location
 from cpims.registry import services
 from cpims.registry.identity.regno import RegnoError, parse_regno
@@ -178,6 +179,8 @@ class PersonViewSet(
         services.person_viewed(actor=request.user, person=person)
         return Response(self.get_serializer(person).data)
 
+    @extend_schema(parameters=[IDEMPOTENCY_KEY])
+    @idempotent
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)

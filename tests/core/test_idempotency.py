@@ -18,6 +18,7 @@ from cpims.core.idempotency import idempotent
 from cpims.core.models import IdempotencyKey
 from cpims.core.tasks import idempotency_keys_purge
 from cpims.helpline.models import Contact
+from cpims.registry.models import Person
 from tests.helpline.helpers import counsellor
 
 pytestmark = pytest.mark.django_db
@@ -158,11 +159,22 @@ def test_the_header_is_in_the_openapi_schema(user_factory):
     client = Client()
     client.force_login(user_factory(role="sysadmin"))
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
-    for path in (URL, URL + "quick/"):
+    for path in (URL, URL + "quick/", "/api/v1/persons/", "/api/v1/cases/", "/api/v1/referrals/"):
         parameters = schema["paths"][path]["post"].get("parameters", [])
         assert {"name": "Idempotency-Key", "in": "header"}.items() <= next(
             p for p in parameters if p["name"] == "Idempotency-Key"
         ).items(), path
+
+
+def test_registering_a_person_twice_with_one_key_registers_one(user_factory):
+    client = Client()
+    client.force_login(user_factory(role="social_worker", scope="11"))
+    body = {"given_name": "Ану", "sex": "F", "location": "1107", "confirm_new": True}
+    first = post(client, body, key="p-1", url="/api/v1/persons/")
+    again = post(client, body, key="p-1", url="/api/v1/persons/")
+    assert first.status_code == again.status_code == 201, first.content
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert Person.objects.count() == 1
 
 
 # The decorator on a bare view: what a failing view wrote stays, as it would without a key.
