@@ -6,13 +6,13 @@ a place (a location subtree) through `Counting`, which holds the only querysets 
 counts, sums, rates and durations: nothing in a `Result` identifies a person.
 """
 
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Case, CharField, Count, F, Q, Value, When
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -142,13 +142,41 @@ SEX_CHOICES = [(k, str(v)) for k, v in Person.Sex.choices]
 AGE_CHOICES = [*[(code, code) for code, _, _ in AGE_BANDS], ("unknown", "unknown")]
 
 
+def _age_at_opening():
+    """The child's age in whole years on the local date the case opened, in the query:
+    years between the dates, less one before the birthday."""
+    born, opened = "person__date_of_birth", "case__opened_at"
+    before_birthday = Q(_om__lt=F("_bm")) | Q(_om=F("_bm"), _od__lt=F("_bd"))
+    return {
+        "_om": ExtractMonth(opened),
+        "_od": ExtractDay(opened),
+        "_bm": ExtractMonth(born),
+        "_bd": ExtractDay(born),
+        "_age": ExtractYear(opened) - ExtractYear(born),
+        "_before": Case(When(before_birthday, then=Value(1)), default=Value(0)),
+    }
+
+
+def _age_band_of(age: str):
+    return Case(
+        *[
+            When(**{f"{age}__gte": low, f"{age}__lte": high}, then=Value(code))
+            for code, low, high in AGE_BANDS
+        ],
+        default=Value("unknown"),
+        output_field=CharField(),
+    )
+
+
 def sex_age(links) -> dict[str, list[Row]]:
-    """Sex and age band (at the case's opening) of each child link."""
-    sexes: Counter = Counter()
-    ages: Counter = Counter()
-    for sex, born, opened in links.values_list(
-        "person__sex", "person__date_of_birth", "case__opened_at"
-    ):
-        sexes[sex] += 1
-        ages[age_band(born, timezone.localdate(opened))] += 1
-    return {"sex": rows(SEX_CHOICES, sexes), "age_band": rows(AGE_CHOICES, ages)}
+    """Sex and age band (at the case's opening) of each child link, counted in the query."""
+    aged = (
+        links.annotate(**_age_at_opening())
+        .annotate(age=F("_age") - F("_before"))
+        .annotate(band=_age_band_of("age"))
+    )
+    bands = {r["band"]: r["n"] for r in aged.values("band").annotate(n=Count("pk")).order_by()}
+    return {
+        "sex": rows(SEX_CHOICES, count_by(links, "person__sex")),
+        "age_band": rows(AGE_CHOICES, bands),
+    }

@@ -2,9 +2,9 @@
 reviews), approved case plans, caseload per social worker and recurrence."""
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from cpims.cases.choices import TaskKind
@@ -67,33 +67,27 @@ def caseload_per_worker(ctx: Context) -> Result:
     )
 
 
+YEAR = timedelta(days=365)
+
+
 def recurrence(ctx: Context) -> Result:
     """Cases opened in the period for a child who had another case opened in the 12 months
     (365 days) before it, anywhere."""
     cases = ctx.counting.cases().filter(ctx.period.q("opened_at"))
-    links = list(
-        CaseChild.objects.filter(case__in=cases.values("pk")).values_list(
-            "case_id", "person_id", "case__opened_at"
-        )
-    )
-    persons = {person for _, person, _ in links}
-    earlier: dict[int, list[tuple[int, datetime]]] = {}
-    history = CaseChild.objects.filter(
-        person_id__in=persons, case__opened_at__gte=ctx.period.since - timedelta(days=365)
-    ).values_list("person_id", "case_id", "case__opened_at")
-    for person, case_id, opened in history:
-        earlier.setdefault(person, []).append((case_id, opened))
-    recurrent = set()
-    for case_id, person, opened in links:
-        for other, other_opened in earlier.get(person, []):
-            if other != case_id and opened - timedelta(days=365) <= other_opened < opened:
-                recurrent.add(case_id)
+    opened = OuterRef("case__opened_at")
+    earlier = CaseChild.objects.filter(
+        person_id=OuterRef("person_id"),
+        case__opened_at__lt=opened,
+        case__opened_at__gte=opened - YEAR,
+    ).exclude(case_id=OuterRef("case_id"))
+    links = CaseChild.objects.filter(case__in=cases.values("pk"))
+    recurrent = links.filter(Exists(earlier)).values("case_id").distinct().count()
     total = cases.count()
     return Result(
-        value=rate(len(recurrent), total),
-        numerator=len(recurrent),
+        value=rate(recurrent, total),
+        numerator=recurrent,
         denominator=total,
-        parts=[("recurrent", len(recurrent)), ("first", total - len(recurrent))],
+        parts=[("recurrent", recurrent), ("first", total - recurrent)],
     )
 
 
