@@ -54,6 +54,9 @@ def test_child_victims_per_100000(world):
     # one distinct child (two violence cases), 200 000 children
     expected = (1, 200_000, Decimal("0.5"))
     assert (national.numerator, national.denominator, national.value) == expected
+    # the girl counted once, at her first violence case (March: still 5)
+    assert counts(national, "age_band") == {"0-5": 1}
+    assert counts(national, "sex") == {"F": 1}
     ub = run("CM3", world, "11")  # its own 2024 figure is the latest
     assert (ub.numerator, ub.denominator, ub.value) == (1, 100_000, Decimal("1.0"))
     dornod = run("CM3", world, "21")  # no violence harm, no population figure

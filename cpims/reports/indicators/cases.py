@@ -1,6 +1,8 @@
 """Case counts: opened and closed (by harm, risk, origin, closure reason, the child's sex and
 age band) and child victims registered per 100,000 children."""
 
+from django.db.models import Exists, OuterRef, Q
+
 from cpims.cases.choices import ClosureReason, Harm, Origin, Risk
 from cpims.cases.models import CaseChild, CaseHarm
 from cpims.geo.models import Location
@@ -70,12 +72,15 @@ def victims_per_100k(ctx: Context) -> Result:
         ctx.counting.cases().filter(ctx.period.q("opened_at"), harms__harm__in=VIOLENCE).distinct()
     )
     links = CaseChild.objects.filter(case__in=cases.values("pk"))
-    first = {}
-    for link in links.order_by("case__opened_at").select_related("person", "case"):
-        first.setdefault(link.person_id, link)
-    children = len(first)
+    # Each child once, at their first such case in the period (ties: the first link).
+    opened = OuterRef("case__opened_at")
+    before = links.filter(person_id=OuterRef("person_id")).filter(
+        Q(case__opened_at__lt=opened) | Q(case__opened_at=opened, pk__lt=OuterRef("pk"))
+    )
+    first = links.filter(~Exists(before))
+    children = first.count()
     population = child_population(ctx.place, ctx.period.end.year)
-    breakdown = sex_age(links.filter(pk__in=[link.pk for link in first.values()]))
+    breakdown = sex_age(first)
     return Result(
         value=ratio(children, population, 100_000),
         numerator=children,
