@@ -180,7 +180,9 @@ def _regno(a: PersonFacts, b: PersonFacts, reasons: list[str]) -> float:
     if OSA.distance(x, y) == 1:
         # Children born the same day share the letters and first digits: a difference in the
         # last two digits may be another child; one in the letters or the birth date is a typo.
-        first_difference = next(i for i, (p, q) in enumerate(zip(x, y, strict=False)) if p != q)
+        first_difference = next(
+            (i for i, (p, q) in enumerate(zip(x, y, strict=False)) if p != q), min(len(x), len(y))
+        )  # a character added or dropped at the end differs where the shorter one ends
         if first_difference < 8:
             reasons.append("registration number differs by one character")
             return 2.0

@@ -83,3 +83,120 @@ def test_reasons_explain_a_place_and_year_match():
     )
     reasons = match_score(a, b).reasons
     assert {"same given name", "same birth year", "same soum"} <= set(reasons)
+
+
+# --- The array version used by duplicate detection must give match_score's totals ------------
+
+GIVEN = ["", "a", "ab", "bat", "batbaiar", "batbaar", "batzorig", "dorj", "d", "dorjiin"]
+GIVEN += ["anhbaiar", "anhbatar", "erdenebileg", "erdenebilig", "bacaihan", "batfaihan"]
+DATES = [dob(d) for d in ("2014-03-05", "2014-05-03", "2014-01-01", "2015-01-01", "2015-03-05")]
+DATES += [dob(d) for d in ("2014-03-20", "2013-03-05", "2016-08-01", "2014-04-10", "2014-02-01")]
+REGNOS = [
+    "УК14230512",
+    "УК14230517",
+    "УК14230522",
+    "УЕ14230512",
+    "ЧД14230512",
+    "УК14250312",
+    "УК1423051",
+]
+PHONES = ["+97699112233", "+97688112233", "+97695000000"]
+PLACES = [("", ""), ("11", "1107"), ("11", "1110"), ("21", "2101")]
+
+
+def any_facts():
+    from hypothesis import strategies as st
+
+    from cpims.registry.matching import PersonFacts
+
+    return st.builds(
+        lambda place, **kw: PersonFacts(aimag_code=place[0], soum_code=place[1], **kw),
+        given_key=st.sampled_from(GIVEN),
+        patronymic_key=st.sampled_from(GIVEN),
+        patronymic_initial=st.sampled_from(["", "d", "b", "a"]),
+        family_key=st.sampled_from(["", "borjigon", "hatagin"]),
+        sex=st.sampled_from(["M", "F", "U"]),
+        date_of_birth=st.one_of(st.none(), st.sampled_from(DATES)),
+        dob_estimated=st.booleans(),
+        registration_number=st.one_of(st.none(), st.sampled_from(REGNOS)),
+        phones=st.frozensets(st.sampled_from(PHONES), max_size=3),
+        place=st.sampled_from(PLACES),
+        given_frequency=st.sampled_from([0.0, 0.002, 0.005, 0.02]),
+    )
+
+
+def assert_bulk_agrees(records, pairs):
+    import numpy as np
+
+    from cpims.registry.bulk_matching import FactTable, evidence, lowest_total_above, scores
+
+    table = FactTable.from_facts(records)
+    a = np.array([x for x, _ in pairs], dtype=np.int64)
+    b = np.array([y for _, y in pairs], dtype=np.int64)
+    expected = [match_score(records[x], records[y]).score for x, y in pairs]
+    total = evidence(table, a, b)
+    assert scores(total).tolist() == expected
+    floor = lowest_total_above(PROPOSE_AT)
+    pruned = evidence(table, a, b, floor)
+    assert ((pruned > floor) == (total > floor)).all()
+    assert (pruned[total > floor] == total[total > floor]).all()
+    return expected
+
+
+def test_bulk_evidence_equals_match_score_on_edge_cases():
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.lists(any_facts(), min_size=2, max_size=8))
+    def check(records):
+        n = len(records)
+        assert_bulk_agrees(records, [(x, y) for x in range(n) for y in range(n) if x != y])
+
+    check()
+
+
+def test_bulk_evidence_equals_match_score_on_generated_registry():
+    from collections import Counter
+    from datetime import date
+
+    from cpims.registry.identity.phone import PhoneError, normalise_phone
+    from cpims.registry.identity.regno import RegnoError, parse_regno
+    from cpims.registry.synthetic import generate_persons
+
+    rows, truth = generate_persons(n=300, seed=7, with_errors=True)
+    records = []
+    for row in rows:
+        try:
+            regno = parse_regno(row["registration_number"]).normalised
+        except RegnoError:
+            regno = None
+        try:
+            phones = frozenset({normalise_phone(row["phone"])}) if row["phone"] else frozenset()
+        except PhoneError:
+            phones = frozenset()
+        records.append(
+            facts_from_input(
+                given_name=row["given_name"],
+                patronymic=row["patronymic"],
+                family_name=row["family_name"],
+                sex=row["sex"] or "U",
+                date_of_birth=date.fromisoformat(row["date_of_birth"])
+                if row["date_of_birth"]
+                else None,
+                registration_number=regno,
+                phones=phones,
+                soum_code=row["soum_code"],
+                aimag_code=row["aimag_code"],
+            )
+        )
+    counts = Counter(f.given_key for f in records)
+    for f in records:  # spread over the three weights of a given name's commonness
+        f.given_frequency = counts[f.given_key] / 1000
+    clusters: dict[str, list[int]] = {}
+    for i, entry in enumerate(truth):
+        clusters.setdefault(entry["cluster_id"], []).append(i)
+    pairs = {(x, y) for x in range(150) for y in range(x + 1, 150)}
+    pairs |= {(x, y) for members in clusters.values() for x in members for y in members if x < y}
+    expected = assert_bulk_agrees(records, sorted(pairs))
+    assert sum(score > PROPOSE_AT for score in expected) > 20  # true pairs were compared
