@@ -174,8 +174,19 @@ def caller_lookup(
         result.persons = list(persons_visible_to(user).filter(pk__in=person_ids)[:LOOKUP_LIMIT])
     if not (result.number or person_ids):
         return result
-    about_children = ContactChild.objects.filter(person_id__in=person_ids).values("contact_id")
-    matching = contacts.filter(by_number | Q(pk__in=about_children))
+    # One indexed branch per way a contact can match, unioned: an OR across the columns and
+    # the children's subquery makes PostgreSQL scan every contact (a million on a national
+    # line) instead of walking three indexes.
+    branches = [
+        ContactChild.objects.filter(person_id__in=person_ids).order_by().values("contact_id")
+    ]
+    if result.number:
+        branches += [
+            Contact.objects.filter(**{column: result.number}).order_by().values("pk")
+            for column in ("caller_phone", "callback_number")
+        ]
+    ids = branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
+    matching = contacts.filter(pk__in=ids)
     if exclude_contact:
         matching = matching.exclude(pk=exclude_contact)
     matching = matching.exclude(status=Status.DISCARDED)

@@ -147,7 +147,30 @@ def contact_start(
     call_type: str = "",
 ) -> Contact:
     """A new draft, saved before the first word is typed."""
-    contact = Contact.objects.create(
+    contact = _new_draft(
+        actor=actor,
+        channel=channel,
+        started_at=started_at,
+        telephony_call_id=telephony_call_id,
+        caller_phone=caller_phone,
+        counsellor=counsellor,
+        call_type=call_type,
+    )
+    _audit_started(contact, actor)
+    return contact
+
+
+def _new_draft(
+    *,
+    actor,
+    channel: str = Channel.PHONE,
+    started_at: datetime | None = None,
+    telephony_call_id: str = "",
+    caller_phone: str = "",
+    counsellor=None,
+    call_type: str = "",
+) -> Contact:
+    return Contact.objects.create(
         status=Status.DRAFT,
         channel=channel,
         call_type=call_type,
@@ -158,8 +181,16 @@ def contact_start(
         taxonomy_version=_version(),
         form_version=FORM_VERSION,
     )
-    _audit(contact, actor, "contact_started", channel=channel, call_id=telephony_call_id)
-    return contact
+
+
+def _audit_started(contact: Contact, actor) -> None:
+    _audit(
+        contact,
+        actor,
+        "contact_started",
+        channel=contact.channel,
+        call_id=contact.telephony_call_id,
+    )
 
 
 def _person_or_none(actor):
@@ -218,26 +249,33 @@ def contact_save(*, actor, contact: Contact, data: ContactData) -> Contact:
     """Autosave: apply whatever is given to the draft (last write wins)."""
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     _require_draft(contact)
+    _fill(contact, actor=actor, data=data)
+    contact.save()
+    return contact
+
+
+def _fill(contact: Contact, *, actor, data: ContactData, new: bool = False) -> None:
+    """Apply `data` to a draft (not saved). `new`: the draft was created in this transaction,
+    so it has no rows to replace."""
     for name, value in data.fields.items():
         if name not in SIMPLE_FIELDS:
             raise ValueError(f"{name} is not a contact field")
         setattr(contact, name, "" if value is None and name in _TEXT_FIELDS else value)
     if data.categories is not None:
-        _set_categories(contact, data.categories, data.primary_category)
+        _set_categories(contact, data.categories, data.primary_category, new=new)
     if data.actions is not None:
-        _set_rows(ContactAction, contact, "action", data.actions)
+        _set_rows(ContactAction, contact, "action", data.actions, new=new)
     if data.vulnerable_groups is not None:
-        _set_rows(ContactVulnerability, contact, "group", data.vulnerable_groups)
+        _set_rows(ContactVulnerability, contact, "group", data.vulnerable_groups, new=new)
     if data.children is not None:
-        _set_children(contact, data.children)
+        _set_children(contact, data.children, new=new)
     if data.perpetrators is not None:
-        _set_perpetrators(contact, data.perpetrators)
+        _set_perpetrators(contact, data.perpetrators, new=new)
     if data.raw is not None:
         contact.draft_raw = data.raw
-    contact.counsellor = contact.counsellor or _person_or_none(actor)
+    if contact.counsellor_id is None:
+        contact.counsellor = _person_or_none(actor)
     contact.draft_saved_at = timezone.now()
-    contact.save()
-    return contact
 
 
 _TEXT_FIELDS = {
@@ -245,7 +283,9 @@ _TEXT_FIELDS = {
 } | {"narrative"}
 
 
-def _set_categories(contact: Contact, categories: list[Category], primary: Category | None):
+def _set_categories(
+    contact: Contact, categories: list[Category], primary: Category | None, *, new: bool = False
+):
     categories = list(dict.fromkeys(categories))
     if primary is None and categories:
         primary = categories[0]
@@ -256,23 +296,42 @@ def _set_categories(contact: Contact, categories: list[Category], primary: Categ
             raise ValidationError(
                 {"categories": _("Categories must come from the contact's taxonomy version.")}
             )
-    ContactCategory.objects.filter(contact=contact).delete()
+    if not new:
+        ContactCategory.objects.filter(contact=contact).delete()
     ContactCategory.objects.bulk_create(
         [ContactCategory(contact=contact, category=c, is_primary=c == primary) for c in categories]
     )
     contact.primary_category = primary
 
 
-def _set_rows(model, contact: Contact, column: str, values: list[str]) -> None:
+def _set_rows(model, contact: Contact, column: str, values: list[str], *, new: bool = False):
     values = list(dict.fromkeys(values))
-    model.objects.filter(contact=contact).exclude(**{f"{column}__in": values}).delete()
-    have = set(model.objects.filter(contact=contact).values_list(column, flat=True))
+    have = set()
+    if not new:
+        model.objects.filter(contact=contact).exclude(**{f"{column}__in": values}).delete()
+        have = set(model.objects.filter(contact=contact).values_list(column, flat=True))
     model.objects.bulk_create(
         [model(contact=contact, **{column: v}) for v in values if v not in have]
     )
 
 
-def _set_children(contact: Contact, rows: list[ChildInput]) -> None:
+def _set_children(contact: Contact, rows: list[ChildInput], *, new: bool = False) -> None:
+    if new:
+        ContactChild.objects.bulk_create(
+            [
+                ContactChild(
+                    contact=contact,
+                    person=row.person,
+                    name=row.name[:100],
+                    age_years=row.age_years,
+                    sex=row.sex,
+                    location=row.location,
+                    sort=sort,
+                )
+                for sort, row in enumerate(rows)
+            ]
+        )
+        return
     existing = {c.pk: c for c in contact.children.all()}
     keep = []
     for sort, row in enumerate(rows):
@@ -289,7 +348,23 @@ def _set_children(contact: Contact, rows: list[ChildInput]) -> None:
     contact.children.exclude(pk__in=keep).delete()
 
 
-def _set_perpetrators(contact: Contact, rows: list[PerpetratorInput]) -> None:
+def _set_perpetrators(contact: Contact, rows: list[PerpetratorInput], *, new: bool = False):
+    if new:
+        ContactPerpetrator.objects.bulk_create(
+            [
+                ContactPerpetrator(
+                    contact=contact,
+                    person=row.person,
+                    description=row.description[:300],
+                    relationship=row.relationship,
+                    lives_with_child=row.lives_with_child,
+                    sex=row.sex,
+                    sort=sort,
+                )
+                for sort, row in enumerate(rows)
+            ]
+        )
+        return
     existing = {p.pk: p for p in contact.perpetrators.all()}
     keep = []
     for sort, row in enumerate(rows):
@@ -330,6 +405,17 @@ def contact_complete(*, actor, contact: Contact) -> Contact:
     """Close the record. An emergency is escalated to the local team in the same transaction."""
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     _require_draft(contact)
+    _finish(contact, actor)
+    _audit(contact, actor, "contact_completed", **_snapshot(contact))
+    return contact
+
+
+def _needs_escalation(contact: Contact) -> bool:
+    return contact.urgency == Urgency.EMERGENCY and not contact.escalations.exists()
+
+
+def _finish(contact: Contact, actor) -> None:
+    """Complete a draft (locked or created in this transaction) and save it."""
     problems = contact_problems(contact)
     if problems:
         raise ValidationError(problems)
@@ -350,17 +436,15 @@ def contact_complete(*, actor, contact: Contact) -> Contact:
             .exclude(pk=contact.pk)
             .exists()
         )
-    contact.save()
-    if contact.urgency == Urgency.EMERGENCY and not contact.escalations.exists():
+    if _needs_escalation(contact):
         from cpims.helpline.handover import contact_escalate
 
+        contact.save()
         contact_escalate(actor=actor, contact=contact)
         contact.refresh_from_db()
     if not contact.outcome:
         contact.outcome = _default_outcome(contact)
-        contact.save(update_fields=["outcome"])
-    _audit(contact, actor, "contact_completed", **_snapshot(contact))
-    return contact
+    contact.save()
 
 
 def _default_outcome(contact: Contact) -> str:
@@ -389,7 +473,24 @@ def contact_discard(*, actor, contact: Contact, reason: str = "") -> Contact:
 
 @transaction.atomic
 def contact_create(*, actor, data: ContactData, complete: bool = True, **start) -> Contact:
-    """A whole contact in one call (the API): start, fill in, and (by default) complete."""
-    contact = contact_start(actor=actor, **start)
-    contact = contact_save(actor=actor, contact=contact, data=data)
-    return contact_complete(actor=actor, contact=contact) if complete else contact
+    """A whole contact in one call (the API): start, fill in, and (by default) complete — the
+    same steps and audit entries as the screen's start, autosave and complete.
+
+    The draft is created here, so nobody else can hold it: no re-reads under lock and no rows
+    to replace. The audit entries are written last: the audit chain's head row is locked
+    until commit and every audited write in the system waits for it, so holding it for the
+    whole contact (as `contact_start` first would) caps contact creation at one at a time."""
+    contact = _new_draft(actor=actor, **start)
+    _fill(contact, actor=actor, data=data, new=True)
+    if not complete:
+        contact.save()
+        _audit_started(contact, actor)
+        return contact
+    if contact.urgency == Urgency.EMERGENCY:
+        _audit_started(contact, actor)  # before the escalation's own entries, in order
+        _finish(contact, actor)
+    else:
+        _finish(contact, actor)
+        _audit_started(contact, actor)
+    _audit(contact, actor, "contact_completed", **_snapshot(contact))
+    return contact
