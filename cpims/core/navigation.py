@@ -54,4 +54,8 @@ def navigation_for(user, current_path: str) -> list[dict]:
             url = reverse(item.url_name)
             active = current_path == url if url == "/" else current_path.startswith(url)
             items.append({"label": item.label, "url": url, "active": active})
+    # Nested sections (/reports/ and /reports/my/): only the closest match is the current one.
+    longest = max((len(i["url"]) for i in items if i["active"]), default=0)
+    for i in items:
+        i["active"] = i["active"] and len(i["url"]) == longest
     return items

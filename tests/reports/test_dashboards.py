@@ -390,3 +390,13 @@ def test_the_dashboard_makes_the_same_number_of_queries_however_many_records(wor
     assert area_cell(response, "area-table", "1107", "open")[0] == "7"
     assert len(after) == len(before), (len(before), len(after))
     assert len(after) < 60
+
+
+def test_the_navigation_marks_only_my_dashboard_as_current(world):
+    from cpims.core.navigation import navigation_for
+
+    officer = make_user(role="cp_officer", scope="11")
+    active = [i["url"] for i in navigation_for(officer, "/reports/my/") if i["active"]]
+    assert active == ["/reports/my/"]
+    active = [i["url"] for i in navigation_for(officer, "/reports/indicators/CM1/") if i["active"]]
+    assert active == ["/reports/"]
