@@ -69,6 +69,7 @@ bench: $(STAMP)
 	$(PY) bench/load.py --prepare --duration 15 --users 6
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/dashboards.py --prepare small --runs 3
 	$(PY) bench/page_weight.py
+	$(PY) bench/export.py --rows 20000 --small 5000
 
 clean:
 	rm -rf $(VENV) var node_modules
