@@ -79,7 +79,12 @@ def callbacks(request):
     return render(
         request,
         "helpline/callbacks.html",
-        {"callbacks": callbacks_due(request.user)[:200], "now": timezone.now()},
+        {
+            "callbacks": callbacks_due(
+                request.user, overdue_only=request.GET.get("overdue") == "1"
+            )[:200],
+            "now": timezone.now(),
+        },
     )
 
 

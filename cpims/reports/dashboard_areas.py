@@ -186,7 +186,7 @@ def _area_row(code, name, o, overdue, waiting, responses, referrals, cases_url) 
                 _("First responses on time (%)"),
                 percent(responses.get("on_time", 0), responses.get("total", 0)),
             ),
-            "due": Figure(_("First responses due"), responses.get("total", 0)),
+            "due": Figure(_("First responses due (done or overdue)"), responses.get("total", 0)),
             "sent": Figure(_("Referrals sent"), referrals.get("sent", 0)),
             "acceptance": Figure(
                 _("Accepted (%)"), percent(referrals.get("accepted", 0), answered)

@@ -106,7 +106,12 @@ def counsellor_section(user) -> Section:
                 _("Callbacks due"),
                 [
                     Figure(_("All due"), callbacks["total"], callbacks_url, "callbacks-due"),
-                    Figure(_("Overdue"), callbacks["overdue"], callbacks_url, "callbacks-overdue"),
+                    Figure(
+                        _("Overdue"),
+                        callbacks["overdue"],
+                        list_url(user, "helpline:callbacks", overdue=1),
+                        "callbacks-overdue",
+                    ),
                 ],
             ),
             (_("My escalated contacts"), escalated),
