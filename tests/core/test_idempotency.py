@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from django.db import DatabaseError, connection, connections
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory, force_authenticate
@@ -222,3 +223,20 @@ def test_a_success_stores_the_key_with_the_change(user_factory):
     assert replay.status_code == 201 and replay.data == {"ok": True}
     assert replay.headers["Idempotent-Replayed"] == "true"
     assert AuditEvent.objects.filter(action="test.attempt").count() == 1
+
+
+class PlainView(FailingView):
+    post = FailingView.post.__wrapped__  # the same view without the decorator
+
+
+def test_without_the_header_the_decorator_adds_no_query(user_factory):
+    user = user_factory(role="counsellor")
+    counts = []
+    for view_class in (PlainView, FailingView):
+        request = APIRequestFactory().post("/x/", {"a": 1}, format="json")
+        force_authenticate(request, user=user)
+        with CaptureQueriesContext(connection) as queries:
+            assert view_class.as_view(outcome="ok")(request).status_code == 201
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1]
+    assert not IdempotencyKey.objects.exists()
