@@ -96,6 +96,8 @@ class CaseFilterForm(forms.Form):
         required=False,
         choices=[("", "—"), ("awaiting", _("Awaiting a response"))],
     )
+    opened_from = forms.DateField(label=_("Opened from"), required=False)
+    opened_to = forms.DateField(label=_("Opened until"), required=False)
 
 
 class DetailsForm(forms.Form):

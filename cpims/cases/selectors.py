@@ -1,6 +1,6 @@
 """Who sees which case — one selector used by every page, API endpoint, export and report."""
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -147,6 +147,10 @@ def case_timeline(case: Case) -> list:
     return events
 
 
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
 def case_list(
     user,
     *,
@@ -160,6 +164,8 @@ def case_list(
     q: str = "",
     plan: str = "",
     referral: str = "",
+    opened_from: date | None = None,
+    opened_to: date | None = None,
 ) -> QuerySet[Case]:
     cases = cases_visible_to(user)
     if status == "open":
@@ -186,6 +192,10 @@ def case_list(
             "case_id"
         )
         cases = cases.filter(pk__in=late, is_open=True)
+    if opened_from:  # local calendar days, as bounds on the indexed column
+        cases = cases.filter(opened_at__gte=_day_start(opened_from))
+    if opened_to:
+        cases = cases.filter(opened_at__lt=_day_start(opened_to + timedelta(days=1)))
     if plan == "none":
         approved = CasePlan.objects.filter(status=CasePlan.Status.APPROVED).values("case_id")
         cases = cases.exclude(pk__in=approved)

@@ -24,6 +24,7 @@ from cpims.helpline.choices import (
     Urgency,
     VulnerableGroup,
 )
+from cpims.helpline.contact_filters import FILTERS as CONTACT_FILTERS
 from cpims.helpline.contact_filters import filter_contacts
 from cpims.helpline.formdata import child_rows, form_values, read_contact_form
 from cpims.helpline.models import Contact
@@ -237,7 +238,7 @@ def contact_list(request):
     contacts = filter_contacts(
         contacts,
         user=request.user,
-        **{k: request.GET.get(k, "") for k in ("counsellor", "on", "escalation")},
+        **{k: request.GET.get(k, "") for k in CONTACT_FILTERS},
     )
     page = Paginator(contacts.order_by("-started_at", "-pk"), 50).get_page(request.GET.get("page"))
     return render(

@@ -7,7 +7,7 @@ see exact figures; aggregate readers count the places of their scope (`Counting`
 months suppressed like any aggregate table."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from cpims.cases.selectors import cases_visible_to
 from cpims.helpline.choices import Status as ContactStatus
 from cpims.helpline.selectors import contacts_visible_to, is_helpline_staff
+from cpims.reports.dashboards import list_url
 from cpims.reports.selectors import Counting, can_aggregate
 from cpims.reports.suppression import suppress
 from cpims.reports.tables import SUPPRESSED, threshold
@@ -31,13 +32,13 @@ SERIES = {"cases": _("Cases opened per month"), "contacts": _("Helpline contacts
 class Trend:
     key: str
     title: str
-    months: list[tuple[date, int | str]]  # SUPPRESSED marks a hidden month
+    months: list[tuple[date, int | str, str | None]]  # (month, count or SUPPRESSED, its list)
     total: int | str
     suppressed: bool  # aggregate reader: small cells hidden
 
     @property
     def chart(self) -> SafeString:
-        return columns_svg(str(self.title), [(m.strftime("%Y-%m"), v) for m, v in self.months])
+        return columns_svg(str(self.title), [(m.strftime("%Y-%m"), v) for m, v, _u in self.months])
 
 
 def month_starts(today: date | None = None) -> list[date]:
@@ -72,6 +73,27 @@ def per_month(qs: QuerySet, field: str, months: list[date]) -> list[int]:
     return [counts.get(m, 0) for m in months]
 
 
+def month_end(start: date) -> date:
+    following = date(start.year + start.month // 12, start.month % 12 + 1, 1)
+    return following - timedelta(days=1)
+
+
+def month_url(user, key: str, start: date, suppressed: bool) -> str | None:
+    """The list behind one month: the case or contact list filtered to the month for readers
+    of the records; the indicator (CM1, HL1) for the month for aggregate readers."""
+    end = month_end(start)
+    if suppressed:
+        code = "CM1" if key == "cases" else "HL1"
+        return list_url(
+            user, "reports:indicator", args=[code], start=start.isoformat(), end=end.isoformat()
+        )
+    if key == "cases":
+        return list_url(user, "cases:list", opened_from=start, opened_to=end)
+    return list_url(
+        user, "helpline:contact_list", status="completed", started_from=start, started_to=end
+    )
+
+
 def _sources(user) -> dict[str, tuple[QuerySet, str, bool]]:
     """Each series the reader may see: (queryset, date field, suppressed)."""
     sources = {}
@@ -101,9 +123,11 @@ def trends_for(user, only: str = "") -> list[Trend]:
             shown = suppress([counts], threshold())
             values = [SUPPRESSED if v is None else v for v in shown.cells[0]]
             total = SUPPRESSED if shown.total is None else shown.total
-        trends.append(
-            Trend(key, SERIES[key], list(zip(months, values, strict=True)), total, suppressed)
-        )
+        rows = [
+            (month, value, None if value == SUPPRESSED else month_url(user, key, month, suppressed))
+            for month, value in zip(months, values, strict=True)
+        ]
+        trends.append(Trend(key, SERIES[key], rows, total, suppressed))
     return trends
 
 

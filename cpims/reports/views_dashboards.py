@@ -89,6 +89,6 @@ def trend_csv(request, series: str):
         object_id=series,
         changes={"format": "csv", "suppressed": trend.suppressed},
     )
-    rows = [[month.strftime("%Y-%m"), value] for month, value in trend.months]
+    rows = [[month.strftime("%Y-%m"), value] for month, value, _url in trend.months]
     rows.append(["total", trend.total])
     return csv_response(f"trend-{series}.csv", ["month", series], rows)

@@ -299,7 +299,11 @@ def test_a_counsellor_sees_their_contacts_today_callbacks_and_escalations(helpli
     html = response.content.decode()
     assert "/cases/" not in html  # a counsellor cannot open the case list: no such links
     trend = re.search(r'data-testid="trend-table-contacts">(.*?)</table>', html, re.S).group(1)
-    assert trend.endswith("<td>5</td><td>5</td></tr></tbody>")  # March 2026, the year
+    march = re.search(r'<td><a href="([^"]+)">5</a></td><td>5</td></tr></tbody>$', trend)
+    assert march, trend  # March 2026 and the year: the helpline's completed contacts
+    url = march.group(1).replace("&amp;", "&")
+    assert "started_from=2026-03-01" in url and "started_to=2026-03-31" in url
+    assert list_count(k1, url) == 5
 
 
 def test_another_counsellors_numbers_are_their_own(helpline):
@@ -332,6 +336,25 @@ def test_the_national_analyst_gets_suppressed_aggregates_and_no_personal_data(wo
     trend = re.search(r'data-testid="trend-table-cases">(.*?)</table>', html, re.S).group(1)
     cells = re.findall(r"<td>(.*?)</td>", trend)
     assert set(cells[:-1]) == {"&lt;5"} and cells[-1] == "6"
+
+
+def test_each_month_of_a_trend_links_to_its_list(world):
+    w1 = world["w1"]
+    html = page_of(w1).content.decode()
+    trend = re.search(r'data-testid="trend-table-cases">(.*?)</table>', html, re.S).group(1)
+    links = {
+        href.replace("&amp;", "&"): value
+        for href, value in re.findall(r'<a href="(/cases/\?[^"]+)">(\d+)</a>', trend)
+    }
+    assert len(links) == 12
+    april = "/cases/?opened_from=2025-04-01&opened_to=2025-04-30"
+    assert links[april] == "1"
+    assert list_count(w1, april) == 1  # 03:00 on 1 April local time is April
+    assert list_count(w1, "/cases/?opened_from=2026-03-01&opened_to=2026-03-31") == 3
+    analyst = make_user(role="national_analyst", scope="MN")
+    html = page_of(analyst).content.decode()
+    trend = re.search(r'data-testid="trend-table-cases">(.*?)</table>', html, re.S).group(1)
+    assert "<a " not in trend  # every month is suppressed: no link gives it back
 
 
 def test_trend_csv_matches_the_table_and_is_audited(world):
