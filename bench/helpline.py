@@ -467,25 +467,34 @@ RAW_LOOKUP = {
         "SELECT p.*, l.* FROM registry_person p LEFT JOIN geo_location l ON l.id = p.location_id "
         "WHERE p.id = ANY(%s) AND p.merged_into_id IS NULL LIMIT 10"
     ),
-    "ids": (
-        "SELECT id FROM helpline_contact WHERE caller_phone = %(n)s AND status <> 'discarded' "
-        "UNION SELECT id FROM helpline_contact WHERE callback_number = %(n)s "
-        "AND status <> 'discarded' "
-        "UNION SELECT c.id FROM helpline_contactchild k JOIN helpline_contact c "
-        "ON c.id = k.contact_id WHERE k.person_id = ANY(%(p)s) AND c.status <> 'discarded'"
+    "count": (
+        "SELECT count(*) FROM helpline_contact WHERE status <> 'discarded' AND id IN ("
+        "SELECT id FROM helpline_contact WHERE caller_phone = %(n)s "
+        "UNION ALL SELECT id FROM helpline_contact WHERE callback_number = %(n)s "
+        "UNION ALL SELECT contact_id FROM helpline_contactchild WHERE person_id = ANY(%(p)s))"
     ),
     "contacts": (
-        "SELECT c.*, cat.*, u.*, k.* FROM helpline_contact c "
+        "SELECT c.*, cat.*, u.*, k.* FROM ("
+        "(SELECT id, started_at FROM helpline_contact WHERE caller_phone = %(n)s "
+        "AND status <> 'discarded' ORDER BY started_at DESC, id DESC LIMIT 10) "
+        "UNION (SELECT id, started_at FROM helpline_contact WHERE callback_number = %(n)s "
+        "AND status <> 'discarded' ORDER BY started_at DESC, id DESC LIMIT 10) "
+        "UNION (SELECT c.id, c.started_at FROM helpline_contactchild ch JOIN helpline_contact c "
+        "ON c.id = ch.contact_id WHERE ch.person_id = ANY(%(p)s) AND c.status <> 'discarded' "
+        "ORDER BY c.started_at DESC, c.id DESC LIMIT 10)"
+        "ORDER BY started_at DESC, id DESC LIMIT 10) t "
+        "JOIN helpline_contact c ON c.id = t.id "
         "LEFT JOIN helpline_category cat ON cat.id = c.primary_category_id "
         "LEFT JOIN accounts_user u ON u.id = c.counsellor_id "
         "LEFT JOIN cases_case k ON k.id = c.case_id "
-        "WHERE c.id = ANY(%s) ORDER BY c.started_at DESC LIMIT 10"
+        "ORDER BY c.started_at DESC, c.id DESC"
     ),
     "case_ids": (
         "SELECT cc.case_id FROM cases_casechild cc JOIN cases_case k ON k.id = cc.case_id "
         "WHERE cc.person_id = ANY(%(p)s) AND k.is_open "
         "UNION SELECT c.case_id FROM helpline_contact c JOIN cases_case k ON k.id = c.case_id "
-        "WHERE (c.caller_phone = %(n)s OR c.callback_number = %(n)s) AND k.is_open"
+        "WHERE (c.caller_phone = %(n)s OR c.callback_number = %(n)s) AND c.case_id IS NOT NULL "
+        "AND k.is_open"
     ),
     "cases": (
         "SELECT k.*, a.*, l.* FROM cases_case k JOIN accounts_agency a ON a.id = k.agency_id "
@@ -495,23 +504,26 @@ RAW_LOOKUP = {
 
 
 def raw_lookup(cur, number: str) -> tuple[int, list[int]]:
-    """The same answer by hand: holders, persons, contacts (count + latest 10), open cases.
+    """The same answer by hand: holders, persons, contacts (count + latest 10, each branch
+    through its own index), open cases.
     A counsellor is national and sees every contact, so no scope filter is needed."""
     cur.execute(RAW_LOOKUP["holders"], [number])
     persons = [row[0] for row in cur.fetchall()]
     if persons:
         cur.execute(RAW_LOOKUP["persons"], [persons])
         cur.fetchall()
-    cur.execute(RAW_LOOKUP["ids"], {"n": number, "p": persons})
-    ids = [row[0] for row in cur.fetchall()]
-    cur.execute(RAW_LOOKUP["contacts"], [ids])
-    shown = [row[0] for row in cur.fetchall()]
+    cur.execute(RAW_LOOKUP["count"], {"n": number, "p": persons})
+    count = cur.fetchone()[0]
+    shown = []
+    if count:
+        cur.execute(RAW_LOOKUP["contacts"], {"n": number, "p": persons})
+        shown = [row[0] for row in cur.fetchall()]
     cur.execute(RAW_LOOKUP["case_ids"], {"n": number, "p": persons})
     case_ids = [row[0] for row in cur.fetchall()]
     if case_ids:
         cur.execute(RAW_LOOKUP["cases"], [case_ids])
         cur.fetchall()
-    return len(ids), shown
+    return count, shown
 
 
 def run_lookups(user, token: str, numbers, *, with_client: bool) -> dict:

@@ -137,6 +137,17 @@ class Contact(models.Model):
             models.Index(fields=["started_at", "call_type"], name="contact_started_idx"),
             models.Index(fields=["caller_phone", "started_at"], name="contact_phone_idx"),
             models.Index(fields=["callback_number"], name="contact_callback_no_idx"),
+            # The caller lookup's open cases for a number: small, only contacts with a case.
+            models.Index(
+                fields=["caller_phone"],
+                name="contact_phone_case_idx",
+                condition=models.Q(case__isnull=False),
+            ),
+            models.Index(
+                fields=["callback_number"],
+                name="contact_callback_case_idx",
+                condition=models.Q(case__isnull=False),
+            ),
             models.Index(
                 fields=["callback_requested", "callback_done_at", "callback_at"],
                 name="contact_callback_due_idx",
