@@ -102,3 +102,11 @@ def test_blocks_too_large_are_split_by_place_and_phones_make_blocks(places, monk
     caller = make_person(given_name="Сараа", place="2101", phones=["99112233"])
     make_person(given_name="Оюун", date_of_birth=dob("2014-04-10"))  # shares nothing
     assert dedupe.candidate_pairs() == {(here[0].pk, here[1].pk), (elsewhere.pk, caller.pk)}
+
+
+def test_an_empty_or_single_record_registry_has_no_duplicates(places):
+    from cpims.registry.dedupe import candidate_pairs, find_duplicates
+
+    assert list(find_duplicates()) == [] and candidate_pairs() == set()
+    make_person(phones=["99112233"], registration_number="УК14230512")
+    assert list(find_duplicates(threshold=0.0)) == [] and candidate_pairs() == set()
