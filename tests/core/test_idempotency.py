@@ -8,6 +8,7 @@ from django.db import DatabaseError, connection, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory, force_authenticate
 from rest_framework.views import APIView
@@ -15,7 +16,7 @@ from rest_framework.views import APIView
 from cpims.audit.models import AuditEvent
 from cpims.audit.services import audit_record
 from cpims.core import idempotency
-from cpims.core.idempotency import idempotent
+from cpims.core.idempotency import IdempotentCreateMixin, idempotent
 from cpims.core.models import IdempotencyKey
 from cpims.core.tasks import idempotency_keys_purge
 from cpims.helpline.models import Contact
@@ -240,3 +241,32 @@ def test_without_the_header_the_decorator_adds_no_query(user_factory):
         counts.append(len(queries.captured_queries))
     assert counts[0] == counts[1]
     assert not IdempotencyKey.objects.exists()
+
+
+class NoteSerializer(serializers.Serializer):
+    text = serializers.CharField()
+
+    def create(self, validated_data):
+        audit_record(actor=None, action="test.note", changes=validated_data)
+        return validated_data
+
+
+class NoteViewSet(IdempotentCreateMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    serializer_class = NoteSerializer
+    permission_classes = []
+
+
+def test_the_mixin_makes_a_stock_create_idempotent(user_factory):
+    user = user_factory(role="counsellor")
+    view = NoteViewSet.as_view({"post": "create"})
+    answers = []
+    for _ in range(2):
+        request = APIRequestFactory().post(
+            "/notes/", {"text": "hi"}, format="json", HTTP_IDEMPOTENCY_KEY="n-1"
+        )
+        force_authenticate(request, user=user)
+        answers.append(view(request))
+    assert [a.status_code for a in answers] == [201, 201]
+    assert answers[1].headers["Idempotent-Replayed"] == "true"
+    assert answers[1].data == {"text": "hi"}
+    assert AuditEvent.objects.filter(action="test.note").count() == 1
