@@ -71,14 +71,20 @@ def _fold_unknown(counts: dict[str, Counter], areas: list[Location]) -> dict[str
     return folded
 
 
-def _settled_first_responses(tasks: QuerySet, period) -> QuerySet:
-    """First-response steps due in the period that are done or already overdue (as CM4)."""
-    return tasks.filter(period.q("due_at"), kind=TaskKind.FIRST_RESPONSE).filter(
+def _settled(tasks: QuerySet, period, kinds: list[str]) -> QuerySet:
+    """Steps of `kinds` due in the period that are done or already overdue (as CM4, CM5)."""
+    return tasks.filter(period.q("due_at"), kind__in=kinds).filter(
         Q(done_at__isnull=False) | Q(due_at__lt=timezone.now())
     )
 
 
+def _settled_first_responses(tasks: QuerySet, period) -> QuerySet:
+    return _settled(tasks, period, [TaskKind.FIRST_RESPONSE])
+
+
 ON_TIME = Q(done_at__isnull=False, done_at__lte=F("due_at"))
+FIRST = Q(kind=TaskKind.FIRST_RESPONSE)
+ASSESSMENT = Q(kind=TaskKind.INITIAL_ASSESSMENT)
 
 
 def service_gaps(place: Location, areas: list[Location]) -> dict[str, list[str]]:
@@ -101,7 +107,8 @@ def service_gaps(place: Location, areas: list[Location]) -> dict[str, list[str]]
 
 def area_section(user, period) -> dict:
     """The officer's area by soum/khoroo: open and high-risk cases, cases with overdue steps,
-    first responses on time (%), referrals sent and answered, cases waiting on a referral,
+    first responses and initial assessments on time (%), referrals sent and answered, cases
+    waiting on a referral,
     service gaps. Only cases the officer can see (`case_list` → `cases_visible_to`)."""
     place = user.scope
     areas = areas_of(place)
@@ -119,11 +126,17 @@ def area_section(user, period) -> dict:
     )
     visible = case_list(user, place=place.code).order_by().values("pk")
     responses = by_area(
-        _settled_first_responses(Task.objects.filter(case__in=visible), period),
+        _settled(
+            Task.objects.filter(case__in=visible),
+            period,
+            [TaskKind.FIRST_RESPONSE, TaskKind.INITIAL_ASSESSMENT],
+        ),
         "case__location__path",
         place,
-        total=Count("pk"),
-        on_time=Count("pk", filter=ON_TIME),
+        total=Count("pk", filter=FIRST),
+        on_time=Count("pk", filter=FIRST & ON_TIME),
+        assessments=Count("pk", filter=ASSESSMENT),
+        assessments_on_time=Count("pk", filter=ASSESSMENT & ON_TIME),
     )
     referrals = by_area(
         referrals_visible_to(user).filter(period.q("sent_at"), case__in=visible),
@@ -187,6 +200,10 @@ def _area_row(code, name, o, overdue, waiting, responses, referrals, cases_url) 
                 percent(responses.get("on_time", 0), responses.get("total", 0)),
             ),
             "due": Figure(_("First responses due (done or overdue)"), responses.get("total", 0)),
+            "assessment_on_time": Figure(
+                _("Initial assessments on time (%)"),
+                percent(responses.get("assessments_on_time", 0), responses.get("assessments", 0)),
+            ),
             "sent": Figure(_("Referrals sent"), referrals.get("sent", 0)),
             "acceptance": Figure(
                 _("Accepted (%)"), percent(referrals.get("accepted", 0), answered)

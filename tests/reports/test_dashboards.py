@@ -69,6 +69,8 @@ def world(places, frozen):
     task(c3, "first_response", NOW - hour, worker=w2)  # overdue
     task(c2, "first_response", NOW - 72 * hour, worker=w1, done=NOW - 96 * hour)  # on time
     task(cd, "first_response", NOW - 5 * hour, worker=wd)  # overdue, Dornod
+    task(c1, "initial_assessment", NOW - 10 * hour, worker=w1, done=NOW - 11 * hour)  # on time
+    task(c3, "initial_assessment", NOW - 48 * hour, worker=w2, done=NOW - 24 * hour)  # late
     ngo = provider()
     shelter = make_service(agency=ngo, service_type="shelter")
     psy = make_service(agency=ngo, service_type="psychosocial")
@@ -208,6 +210,7 @@ def test_an_area_officer_sees_their_area_by_district_and_the_lists_agree(world):
         "waiting": ("1", True),
         "due": ("3", False),
         "on_time": ("33.3", False),
+        "assessment_on_time": ("50.0", False),
         "sent": ("4", False),
         "acceptance": ("50.0", False),
         "no_capacity": ("1", False),
