@@ -108,8 +108,8 @@ def service_gaps(place: Location, areas: list[Location]) -> dict[str, list[str]]
 def area_section(user, period) -> dict:
     """The officer's area by soum/khoroo: open and high-risk cases, cases with overdue steps,
     first responses and initial assessments on time (%), referrals sent and answered, cases
-    waiting on a referral,
-    service gaps. Only cases the officer can see (`case_list` → `cases_visible_to`)."""
+    waiting on a referral, service gaps. Only cases the officer can see (`case_list` →
+    `cases_visible_to`)."""
     place = user.scope
     areas = areas_of(place)
     path = "location__path"
@@ -161,12 +161,7 @@ def area_section(user, period) -> dict:
         def cases_url(code=code, linked=linked, **query):
             return list_url(user, "cases:list", place=code, **query) if linked else None
 
-        row = _area_row(
-            code,
-            name,
-            *[table[key] for table in tables],
-            cases_url,
-        )
+        row = _area_row(code, name, *[table[key] for table in tables], cases_url)
         row.gaps = gaps.get(key, [])
         rows.append(row)
 
