@@ -27,18 +27,21 @@ from cpims.registry.matching import (
 
 _SEX = {"M": 1, "F": 2}
 _ORDINAL_OF_1970 = 719163  # date(1970, 1, 1).toordinal(): numpy counts days from there
-# The most that birth date, sex, phone and place can add, and a registration number that
-# is not the same: bounds that let hopeless pairs go before the costly comparisons.
-_MOST_BIRTH_AND_OTHER = 3.0 + 0.5 + 1.5 + 1.0
-_MOST_REGNO_NOT_SAME = 2.0
+# Weights of `matching`, and the most some fields can add: bounds that let hopeless pairs
+# go before the costlier comparisons.
 _SAME_REGNO = 7.0
+_MOST_REGNO_NOT_SAME = 2.0  # one character apart
+_SWAPPED = 4.5
+_SIMILAR_GIVEN = 2.5
+_MOST_PATRONYMIC_AND_CLAN = 1.5 + 0.3
+_ROUNDING = 1e-9
 
 
 def encode(vocabulary: dict[str, int], values: Sequence[str | None]) -> np.ndarray:
     """Strings as small integers, 0 for the empty string or none; adds new ones."""
     vocabulary.setdefault("", 0)
     codes = [vocabulary.setdefault(v or "", len(vocabulary)) for v in values]
-    return np.array(codes, dtype=np.int64)
+    return np.array(codes, dtype=np.int32)
 
 
 def _words(vocabulary: dict[str, int]) -> list[str]:
@@ -98,7 +101,7 @@ class FactTable:
         ]
         phone_lists = [sorted(numbers) if len(numbers) > 1 else numbers for numbers in c["phones"]]
         width = max(map(len, phone_lists), default=0)
-        phones = np.zeros((len(dob), max(width, 1)), dtype=np.int64)
+        phones = np.zeros((len(dob), max(width, 1)), dtype=np.int32)
         for column in range(width):
             phones[:, column] = encode(
                 others, [list(p)[column] if len(p) > column else "" for p in phone_lists]
@@ -106,9 +109,10 @@ class FactTable:
         days = np.array(dob, dtype="datetime64[D]")
         unknown = np.isnat(days)
         years, months = days.astype("datetime64[Y]"), days.astype("datetime64[M]")
-        year = np.where(unknown, 0, years.astype(np.int64) + 1970)
-        month = np.where(unknown, 0, (months - years).astype(np.int64) + 1)
-        day = np.where(unknown, 0, (days - months).astype(np.int64) + 1)
+        # Small types: the pair arrays gathered from these columns are millions long.
+        year = np.where(unknown, 0, years.astype(np.int64) + 1970).astype(np.int16)
+        month = np.where(unknown, 0, (months - years).astype(np.int64) + 1).astype(np.int8)
+        day = np.where(unknown, 0, (days - months).astype(np.int64) + 1).astype(np.int8)
         estimated = np.array(c["dob_estimated"], dtype=bool)
         return cls(
             given=encode(words, given_keys),
@@ -116,14 +120,14 @@ class FactTable:
             words=_words(words),
             regno=encode(regnos, c["registration_number"]),
             regnos=_words(regnos),
-            given_len=np.array([len(g) for g in given_keys], dtype=np.int64),
-            given_first=np.array([ord(g[0]) if g else 0 for g in given_keys], dtype=np.int64),
+            given_len=np.array([len(g) for g in given_keys], dtype=np.int32),
+            given_first=np.array([ord(g[0]) if g else 0 for g in given_keys], dtype=np.int32),
             given_weight=np.array([_weight_of(f) for f in c["given_frequency"]], dtype=float),
             initial=encode({}, initials),
-            initial_first=np.array([ord(t[0]) if t else 0 for t in initials], dtype=np.int64),
+            initial_first=np.array([ord(t[0]) if t else 0 for t in initials], dtype=np.int32),
             family=encode(others, c["family_key"]),
-            sex=np.array([_SEX.get(s, 0) for s in sex], dtype=np.int64),
-            dob=np.where(unknown, 0, days.astype(np.int64) + _ORDINAL_OF_1970),
+            sex=np.array([_SEX.get(s, 0) for s in sex], dtype=np.int8),
+            dob=np.where(unknown, 0, days.astype(np.int64) + _ORDINAL_OF_1970).astype(np.int32),
             year=year,
             month=month,
             day=day,
@@ -155,7 +159,7 @@ def _pairwise(words: list[str], x: np.ndarray, y: np.ndarray, scorer) -> np.ndar
     """scorer(words[x[i]], words[y[i]]) for every i, once per distinct pair of strings."""
     if not len(x):
         return np.zeros(0)
-    distinct, inverse = distinct_values(x * len(words) + y)
+    distinct, inverse = distinct_values(x.astype(np.int64) * len(words) + y)
     xs, ys = np.divmod(distinct, len(words))
     values = process.cpdist(
         [words[i] for i in xs.tolist()],
@@ -187,9 +191,8 @@ def _swapped(t: FactTable, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return out
 
 
-def _given(t: FactTable, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def _given(t: FactTable, a: np.ndarray, b: np.ndarray, given: np.ndarray) -> np.ndarray:
     """Weight of the given names; NaN for different names, +inf for a swap (4.5 in all)."""
-    given = _similar(t, t.given[a], t.given[b])
     swapped = np.zeros(len(a), dtype=bool)
     low = np.flatnonzero(given < 0.85)
     swapped[low] = _swapped(t, a[low], b[low])
@@ -203,14 +206,14 @@ def _given(t: FactTable, a: np.ndarray, b: np.ndarray) -> np.ndarray:
             (given >= 0.93) | (edits <= 1),
             (given >= 0.87) | ((edits <= 2) & (shorter >= 7)),
         ],
-        [np.minimum(t.given_weight[a], t.given_weight[b]), 2.5, 1.0],
+        [np.minimum(t.given_weight[a], t.given_weight[b]), _SIMILAR_GIVEN, 1.0],
         default=np.nan,
     )
     return np.where(swapped, np.inf, weight)
 
 
-def _names(t: FactTable, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    weight = _given(t, a, b)
+def _names(t: FactTable, a: np.ndarray, b: np.ndarray, given: np.ndarray) -> np.ndarray:
+    weight = _given(t, a, b, given)
     alike = np.flatnonzero(np.isfinite(weight))  # the rest are settled by the given name
     a, b = a[alike], b[alike]
     pa, pb = t.patronymic[a], t.patronymic[b]
@@ -231,7 +234,7 @@ def _names(t: FactTable, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     )
     weight[alike] += np.where((t.family[a] != 0) & (t.family[a] == t.family[b]), 0.3, 0.0)
     weight[np.isnan(weight)] = -9.0
-    weight[np.isposinf(weight)] = 4.5
+    weight[np.isposinf(weight)] = _SWAPPED
     return weight
 
 
@@ -291,31 +294,35 @@ def evidence(t: FactTable, a: np.ndarray, b: np.ndarray, floor: float = -math.in
     """`match_score`'s total log-odds for records a[i] and b[i], before the logistic curve.
 
     With a `floor` of -2 or more, a pair that cannot get above it may get any total at or
-    below it instead, without its costlier comparisons (most candidate pairs have different
-    given names); the others get their exact total.
+    below it instead, without its costlier comparisons; the others get their exact total.
     """
-    names = _names(t, a, b)
+    pruning = floor >= -2  # below -2, the early exit of match_score would not stay below it
     ra, rb = t.regno[a], t.regno[b]
     same = (ra != 0) & (ra == rb)
     differ = (ra != 0) & (rb != 0) & ~same
-    pruning = floor >= -2  # below -2, the early exit of match_score would not stay below it
-    if pruning:
+    rest = _birth(t, a, b) + _other(t, a, b)
+    given = _similar(t, t.given[a], t.given[b])
+    if pruning:  # bounds first: most pairs are hopeless before any costlier comparison
+        most_names = _MOST_PATRONYMIC_AND_CLAN + np.where(
+            given == 1.0,
+            np.minimum(t.given_weight[a], t.given_weight[b]),
+            np.where(given >= 0.85, _SIMILAR_GIVEN, _SWAPPED - _MOST_PATRONYMIC_AND_CLAN),
+        )
         best_regno = np.where(same, _SAME_REGNO, np.where(differ, _MOST_REGNO_NOT_SAME, 0.0))
-        hopeful = np.flatnonzero(names + best_regno + _MOST_BIRTH_AND_OTHER > floor)
+        keep = np.flatnonzero(most_names + best_regno + rest > floor - _ROUNDING)
     else:
-        hopeful = np.arange(len(a))
-    total = np.full(len(a), -math.inf)
-    x, y = a[hopeful], b[hopeful]
-    regno = np.where(same[hopeful], _SAME_REGNO, 0.0)
-    rest = _birth(t, x, y) + _other(t, x, y)
-    check = differ[hopeful]
+        keep = np.arange(len(a))
+    x, y, rest, same, differ = a[keep], b[keep], rest[keep], same[keep], differ[keep]
+    names = _names(t, x, y, given[keep])
+    regno = np.where(same, _SAME_REGNO, 0.0)
+    check = differ
     if pruning:
-        check &= names[hopeful] + _MOST_REGNO_NOT_SAME + rest > floor
+        check = differ & (names + _MOST_REGNO_NOT_SAME + rest > floor - _ROUNDING)
+        regno[differ & ~check] = -5.0  # a bound: these stay below the floor anyway
     regno[check] = _regno_differing(t, x[check], y[check])
-    if pruning:
-        regno[differ[hopeful] & ~check] = -5.0  # a bound: these stay below the floor anyway
-    head = regno + names[hopeful]
-    total[hopeful] = np.where(head < -2, head, head + rest)
+    head = regno + names
+    total = np.full(len(a), -math.inf)
+    total[keep] = np.where(head < -2, head, head + rest)
     return total
 
 
