@@ -48,6 +48,7 @@ LABELS = {
     "cases.shelter_discharged": _("Discharged from a shelter or one-stop centre"),
     "cases.from_inspection": _("Opened from an inspection"),
     "cases.supervision_discussed": _("Discussed in professional supervision"),
+    "reports.case_pdf": _("Case summary downloaded (PDF)"),
 }
 
 

@@ -6,6 +6,7 @@ for roles granted them. Timeline entries show what happened and when, never thei
 justice and domestic-violence sections (their own grants and panels) are left out entirely.
 Rendering (fpdf2, Noto Sans for Cyrillic, as the referral slip) only lays that text out."""
 
+import logging
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -24,6 +25,8 @@ from cpims.cases.sensitive import MEDICAL, hidden_harm_count, visible_harms, vis
 from cpims.reports.exports_protected import zip_response
 
 FONT = f"{ROOT}/files/NotoSans[wdth,wght].ttf"
+# fontTools logs every glyph of the font subset at INFO: dozens of lines per PDF.
+logging.getLogger("fontTools.subset").setLevel(logging.WARNING)
 SECTIONS = ["safety", "health", "education", "family", "psychosocial", "legal"]
 
 

@@ -72,6 +72,7 @@ def test_an_officer_gets_the_full_summary_and_the_export_is_audited(case):
     event = AuditEvent.objects.filter(action="reports.case_pdf").latest("seq")
     assert (event.actor_id, event.object_id) == (boss.pk, str(case.pk))
     assert event.changes == {"format": "pdf", "protected": False}
+    assert "Case summary downloaded (PDF)" in text  # on the case timeline, itself included
 
 
 def test_sensitive_sections_are_left_out_without_their_grants(case):
