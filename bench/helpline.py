@@ -31,6 +31,7 @@ The last lines are a compact summary (with the load average) for docs/benchmarks
 from __future__ import annotations
 
 import argparse
+import hashlib
 import http.client
 import itertools
 import json
@@ -89,6 +90,9 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--app-workers", type=int, default=4, help="gunicorn sync workers")
     p.add_argument("--seed", type=int, default=108)
     p.add_argument("--keep", action="store_true", help="reuse the database, skip loading")
+    p.add_argument(
+        "--db", default=DB_NAME, help=f"database to create on the server (default {DB_NAME})"
+    )
     p.add_argument("--no-lookup", action="store_true", help="skip the lookup benchmark")
     p.add_argument("--no-throughput", action="store_true", help="skip the throughput benchmark")
     p.add_argument("--no-explain", action="store_true", help="skip EXPLAIN of the lookup")
@@ -105,23 +109,25 @@ def load_avg() -> str:
 # --- Database and Django --------------------------------------------------------------------
 
 
-def bench_database_url(server_url: str) -> str:
+def bench_database_url(server_url: str, name: str) -> str:
     parts = urlsplit(server_url)
     if parts.scheme not in {"postgres", "postgresql", "pgsql"}:
         sys.exit("DATABASE_URL must be a PostgreSQL URL (postgres://user@host:port/db)")
-    return urlunsplit(parts._replace(path="/" + DB_NAME))
+    return urlunsplit(parts._replace(path="/" + name))
 
 
-def prepare_database(server_url: str, *, keep: bool) -> bool:
+def prepare_database(server_url: str, name: str, *, keep: bool) -> bool:
     """Drop and create the benchmark database; return True when it is reused."""
     import psycopg
 
+    if not name.replace("_", "").isalnum():
+        sys.exit(f"not a database name: {name!r}")
     with psycopg.connect(server_url, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone()
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if keep and exists:
             return True
-        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
     return False
 
 
@@ -172,10 +178,7 @@ def machine() -> dict:
 
 def generate_organisation(persons: int, cases: int, seed: int) -> dict:
     """Locations, taxonomy, agencies, users (gen-counsellor-*), persons with phones, cases."""
-    try:
-        from cpims.core.generate import Generator, Scale
-    except ImportError:  # the generator package is being split up; its former module
-        from cpims.core.generate._old import Generator, Scale
+    from cpims.core.generate import Generator, Scale
 
     gen = Generator(scale="small", seed=seed, log=lambda line: None)
     gen.scale = Scale(persons=persons, contacts=0, cases=cases)
@@ -804,7 +807,7 @@ def contact_bodies(rng: random.Random, categories: list[str], places: list[str])
     def data() -> dict:
         codes = rng.sample(categories, 2)
         return {
-            "caller_phone": f"9{rng.randrange(10**7):07d}",
+            "caller_phone": f"{rng.choice(MOBILE_PREFIXES)}{rng.randrange(10**6):06d}",
             "caller_kind": "adult",
             "caller_relationship": rng.choice(["parent", "grandparent", "other_relative"]),
             "caller_name": "Оюунаа",
@@ -950,7 +953,44 @@ def raw_work(url: str, kind: str, ids: dict):
             conn = psycopg.connect(url)
             state["conn"], state["close"] = conn, conn.close
         with conn.cursor() as cur:
-            if kind == "quick":
+            if kind == "quick_chained":
+                cur.execute(
+                    contact_sql,
+                    [
+                        uuid.uuid4(),
+                        rng.choice(QUICK_TYPES),
+                        ids["counsellor"],
+                        "unknown",
+                        "",
+                        "",
+                        "",
+                        None,
+                        "U",
+                        None,
+                        "low",
+                        None,
+                        "",
+                        "",
+                        ids["version"],
+                        ids["form"],
+                    ],
+                )
+                pk = cur.fetchone()[0]
+                # The audit chain's pattern: lock the head, append an entry hashed on the
+                # previous one, move the head; held until COMMIT.
+                cur.execute("SELECT seq, hash FROM bench_chain_head WHERE id = 1 FOR UPDATE")
+                seq, prev = cur.fetchone()
+                digest = hashlib.sha256(f"{prev}|{seq + 1}|{pk}".encode()).hexdigest()
+                cur.execute(
+                    "INSERT INTO bench_chain_event (seq, contact_id, prev_hash, hash) "
+                    "VALUES (%s, %s, %s, %s)",
+                    [seq + 1, pk, prev, digest],
+                )
+                cur.execute(
+                    "UPDATE bench_chain_head SET seq = %s, hash = %s WHERE id = 1",
+                    [seq + 1, digest],
+                )
+            elif kind == "quick":
                 cur.execute(
                     contact_sql,
                     [
@@ -983,7 +1023,7 @@ def raw_work(url: str, kind: str, ids: dict):
                         "adult",
                         "parent",
                         "Оюунаа",
-                        f"+9769{rng.randrange(10**7):07d}",
+                        f"+976{rng.choice(MOBILE_PREFIXES)}{rng.randrange(10**6):06d}",
                         40,
                         "F",
                         rng.choice(ids["places"]),
@@ -1112,12 +1152,24 @@ def throughput_benchmark(args, url: str, token: str, user) -> dict:
             print(f"app {label}: {json.dumps(result, ensure_ascii=False)}", flush=True)
     finally:
         stop(proc)
-    for label in ("data", "quick"):
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS bench_chain_head (id int PRIMARY KEY, seq bigint, "
+            "hash text)"
+        )
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS bench_chain_event (id bigserial PRIMARY KEY, seq bigint, "
+            "contact_id bigint, prev_hash text, hash text)"
+        )
+        conn.execute("INSERT INTO bench_chain_head VALUES (1, 0, '') ON CONFLICT DO NOTHING")
+    for label in ("data", "quick", "quick_chained"):
         result = drive(args.clients, args.duration, raw_work(url, label, ids))
         results[f"raw_{label}"] = result
         print(f"raw {label}: {json.dumps(result, ensure_ascii=False)}", flush=True)
-    for label in ("data", "quick"):
-        app, raw = results[f"app_{label}"], results[f"raw_{label}"]
+    for label, app_label in (("data", "data"), ("quick", "quick"), ("quick_chained", "quick")):
+        app, raw = results[f"app_{app_label}"], results[f"raw_{label}"]
         results[f"ratio_{label}"] = round(raw["rate"] / app["rate"], 2) if app["rate"] else None
     return results
 
@@ -1137,6 +1189,7 @@ def print_throughput(args, res: dict) -> None:
         "app_quick": "API, one-click contact (POST /api/v1/contacts/quick/)",
         "raw_data": "raw psycopg, the same rows, one transaction per contact",
         "raw_quick": "raw psycopg, one INSERT + COMMIT per contact",
+        "raw_quick_chained": "raw psycopg, INSERT + hash-chained audit row (head locked) + COMMIT",
     }
     for key, name in names.items():
         r = res[key]
@@ -1151,6 +1204,7 @@ def print_throughput(args, res: dict) -> None:
             print(f"\nfirst {label} error: {res[f'app_{label}']['error_sample']}")
     print(
         f"\nraw/app throughput: counselling {res['ratio_data']}x, one-click {res['ratio_quick']}x"
+        f" (one-click against the chained raw insert: {res['ratio_quick_chained']}x)"
     )
 
 
@@ -1162,9 +1216,9 @@ def main() -> None:
     server_url = os.environ.get("DATABASE_URL", "")
     if not server_url:
         sys.exit("set DATABASE_URL to the PostgreSQL server (postgres://user@host:port/db)")
-    url = bench_database_url(server_url)
+    url = bench_database_url(server_url, args.db)
     print(f"load average at start {load_avg()}", flush=True)
-    reused = prepare_database(server_url, keep=args.keep)
+    reused = prepare_database(server_url, args.db, keep=args.keep)
     setup_django(url)
 
     from django.core.management import call_command
@@ -1183,7 +1237,7 @@ def main() -> None:
         cur.execute("SELECT count(*) FROM helpline_contact")
         have = cur.fetchone()[0]
     if reused and have:
-        print(f"--keep: reusing {DB_NAME} with {have:,} contacts (no load)", flush=True)
+        print(f"--keep: reusing {args.db} with {have:,} contacts (no load)", flush=True)
     else:
         t0 = time.perf_counter()
         org = generate_organisation(args.persons, args.cases, args.seed)

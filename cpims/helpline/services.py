@@ -489,8 +489,10 @@ def contact_create(*, actor, data: ContactData, complete: bool = True, **start) 
     if contact.urgency == Urgency.EMERGENCY:
         _audit_started(contact, actor)  # before the escalation's own entries, in order
         _finish(contact, actor)
+        snapshot = _snapshot(contact)
     else:
         _finish(contact, actor)
+        snapshot = _snapshot(contact)  # read before the chain is locked
         _audit_started(contact, actor)
-    _audit(contact, actor, "contact_completed", **_snapshot(contact))
+    _audit(contact, actor, "contact_completed", **snapshot)
     return contact
