@@ -681,6 +681,10 @@ def analyse(
     }
 
 
+def seconds_list(values: list[float]) -> str:
+    return ", ".join(f"{v:.1f}" for v in values) + " s"
+
+
 def render(result: dict) -> str:
     """The database's subsection of the benchmark doc (also printed)."""
     r = result
@@ -761,6 +765,13 @@ def render(result: dict) -> str:
         f"process (after imports: CPIMS {mib(c['baseline_rss_kib'])}, "
         f"Splink {mib(s['baseline_rss_kib'])})."
     )
+    if len(c.get("all_seconds", [])) > 1:
+        lines.append("")
+        lines.append(
+            f"Wall times of the {len(c['all_seconds'])} interleaved rounds (the median is in the "
+            f"table, with that run's CPU time): CPIMS {seconds_list(c['all_seconds'])}; Splink "
+            f"{seconds_list(s['all_seconds'])}."
+        )
     backend = c.get("db_backend") or {}
     if backend:
         lines.append("")
@@ -920,7 +931,8 @@ def section_intro() -> str:
             "CPIMS's time runs from the first query reading the registry to the last pair; it "
             "uses one thread (Python, numpy and rapidfuzz on arrays); DuckDB uses every core.",
             "- The machine has 2 cores and is shared with other work (see the load average): "
-            "take the ratios, not the absolute times; single runs vary by ±20 %.",
+            "take the ratios, not the absolute times; single runs vary by ±20 % on a quiet machine "
+            "and by 2× or more under load, so several interleaved rounds are run and listed.",
             "",
         ]
     )
