@@ -75,6 +75,7 @@ class FactTable:
 
     @classmethod
     def from_facts(cls, records: Sequence[PersonFacts]) -> "FactTable":
+        """From `PersonFacts` objects (tests; the registry is read as columns directly)."""
         fields = PersonFacts.__slots__
         columns = {name: [getattr(f, name) for f in records] for name in fields}
         return cls.from_columns(columns)
@@ -99,12 +100,12 @@ class FactTable:
                 c["patronymic_initial"], c["patronymic_key"], strict=True
             )
         ]
-        phone_lists = [sorted(numbers) if len(numbers) > 1 else numbers for numbers in c["phones"]]
+        phone_lists = [list(n) if len(n) < 2 else sorted(n) for n in c["phones"]]
         width = max(map(len, phone_lists), default=0)
         phones = np.zeros((len(dob), max(width, 1)), dtype=np.int32)
         for column in range(width):
             phones[:, column] = encode(
-                others, [list(p)[column] if len(p) > column else "" for p in phone_lists]
+                others, [p[column] if len(p) > column else "" for p in phone_lists]
             )
         days = np.array(dob, dtype="datetime64[D]")
         unknown = np.isnat(days)
@@ -326,8 +327,9 @@ def evidence(t: FactTable, a: np.ndarray, b: np.ndarray, floor: float = -math.in
     return total
 
 
-def scores(total: np.ndarray) -> np.ndarray:
-    return np.round(1.0 / (1.0 + np.exp(-(total - BIAS))), 4)
+def scores(total: np.ndarray) -> list[float]:
+    """The scores `match_score` gives for these totals (its very arithmetic, not numpy's)."""
+    return [round(1.0 / (1.0 + math.exp(-(value - BIAS))), 4) for value in total.tolist()]
 
 
 def lowest_total_above(threshold: float) -> float:

@@ -135,7 +135,7 @@ def assert_bulk_agrees(records, pairs):
     b = np.array([y for _, y in pairs], dtype=np.int64)
     expected = [match_score(records[x], records[y]).score for x, y in pairs]
     total = evidence(table, a, b)
-    assert scores(total).tolist() == expected
+    assert scores(total) == expected
     floor = lowest_total_above(PROPOSE_AT)
     pruned = evidence(table, a, b, floor)
     assert ((pruned > floor) == (total > floor)).all()
