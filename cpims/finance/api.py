@@ -146,8 +146,9 @@ class BudgetLineViewSet(FinanceViewSet):
 
     def filter_queryset(self, queryset):
         params = self.request.query_params
-        if params.get("year", "").isdigit():
-            queryset = queryset.filter(year=int(params["year"]))
+        year = params.get("year", "")
+        if year.isdecimal() and len(year) <= 4:  # not '²', and no integer the column overflows
+            queryset = queryset.filter(year=int(year))
         for name in ("programme", "source"):
             if params.get(name):
                 queryset = queryset.filter(**{name: params[name]})
@@ -259,7 +260,7 @@ class ImportRequestSerializer(serializers.Serializer):
 
 
 class RowErrorSerializer(serializers.Serializer):
-    line = serializers.IntegerField()
+    line = serializers.IntegerField(help_text="0: the request itself (its kind or file)")
     reason = serializers.CharField()
 
 
@@ -270,6 +271,16 @@ class ImportResultSerializer(serializers.Serializer):
     unchanged = serializers.IntegerField()
     errors = RowErrorSerializer(many=True)
     warnings = serializers.ListField(child=serializers.CharField())
+
+
+def _refused(errors: dict) -> Response:
+    """An unusable request answers in the shape of bad rows (line 0), so a 400 has one shape."""
+    rows = [
+        {"line": 0, "reason": f"{field}: {' '.join(str(m) for m in messages)}"}
+        for field, messages in errors.items()
+    ]
+    empty = {"ok": False, "created": 0, "updated": 0, "unchanged": 0, "warnings": []}
+    return Response({**empty, "errors": rows}, status=400)
 
 
 class ImportViewSet(viewsets.ViewSet):
@@ -290,12 +301,13 @@ class ImportViewSet(viewsets.ViewSet):
         from cpims.finance.imports_reference import population_import, unit_costs_import
 
         body = ImportRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        if not body.is_valid():
+            return _refused(body.errors)
         kind, upload = body.validated_data["kind"], body.validated_data["file"]
         if kind == "unit-costs" and not is_national(request.user):
             raise PermissionDenied("Only a national finance officer sets unit costs.")
         if upload.size > MAX_IMPORT_BYTES:
-            raise ApiValidationError({"file": "The file is larger than 10 MB."})
+            return _refused({"file": ["The file is larger than 10 MB."]})
         run = {"budget": budget_import, "population": population_import}.get(
             kind, unit_costs_import
         )

@@ -4,7 +4,7 @@ Money is a decimal string in tögrög (never a float); counts only, no personal 
 from datetime import date
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 
@@ -56,6 +56,7 @@ class TotalsSerializer(AreaAmountsSerializer):
     cp_share = serializers.DecimalField(max_digits=9, decimal_places=3, allow_null=True)
 
 
+@extend_schema_serializer(many=False)  # one report, though served by `list`
 class DashboardSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     root = serializers.CharField(source="root.code")
@@ -65,7 +66,7 @@ class DashboardSerializer(serializers.Serializer):
 
 
 def _int(value: str | None, default: int, low: int, high: int) -> int:
-    if value and value.isdigit() and low <= int(value) <= high:
+    if value and value.isdecimal() and low <= int(value) <= high:
         return int(value)
     return default
 
@@ -110,6 +111,7 @@ class UncostedSerializer(serializers.Serializer):
     last = serializers.DateField()
 
 
+@extend_schema_serializer(many=False)  # one report, though served by `list`
 class CostsSerializer(serializers.Serializer):
     date_from = serializers.DateField()
     date_to = serializers.DateField()
@@ -203,6 +205,7 @@ class GapAreaSerializer(GapCellSerializer):
     levels = GapCellSerializer(many=True)
 
 
+@extend_schema_serializer(many=False)  # one report, though served by `list`
 class GapSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     q_from = serializers.IntegerField()

@@ -53,6 +53,7 @@ class CategoryViewSet(
     permission_classes = [AnyCapability]
     http_method_names = ["get", "post", "patch", "head", "options"]
     pagination_class = None
+    lookup_value_regex = r"\d+"  # partial_update looks the id up itself
 
     def capabilities_for(self, request):
         return TAXONOMY_READERS if request.method in SAFE_METHODS else ("helpline.taxonomy",)

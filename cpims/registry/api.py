@@ -1,5 +1,5 @@
 from django.core.exceptions import ValidationError
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError as ApiValidationError
@@ -21,10 +21,15 @@ from cpims.registry.selectors import (
 )
 
 
+class PhonesField(serializers.ListField):
+    """Written as the numbers to record, read back as the person's normalised numbers."""
+
+    def get_attribute(self, person):
+        return [p.number for p in person.phones.all()]
+
+
 class PersonSerializer(serializers.ModelSerializer):
-    phones = serializers.ListField(
-        child=serializers.CharField(max_length=40), required=False, write_only=True
-    )
+    phones = PhonesField(child=serializers.CharField(max_length=40), required=False)
     location = serializers.SlugRelatedField(slug_field="code", queryset=Location.objects.all())
     confirm_new = serializers.BooleanField(write_only=True, required=False, default=False)
 
@@ -58,11 +63,6 @@ class PersonSerializer(serializers.ModelSerializer):
             "registration_number": {"allow_blank": True, "required": False},
             "version": {"required": False},
         }
-
-    def to_representation(self, person):
-        data = super().to_representation(person)
-        data["phones"] = [p.number for p in person.phones.all()]
-        return data
 
     def validate_location(self, location):
         user = self.context["request"].user
@@ -109,6 +109,7 @@ class MergeResponseSerializer(serializers.Serializer):
     undone = serializers.BooleanField(required=False)
 
 
+@extend_schema_serializer(many=False)  # one answer, though served by `list`
 class RegnoSerializer(serializers.Serializer):
     valid = serializers.BooleanField()
     normalised = serializers.CharField(required=False)
