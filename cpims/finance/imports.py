@@ -73,7 +73,7 @@ def template_csv(columns: list[str], example: list[str]) -> str:
 
 
 def parse_year(text: str, problems: list[str], column: str = "fiscal_year") -> int | None:
-    if not text.isdigit() or not 2000 <= int(text) <= 2100:
+    if not text.isdecimal() or not 2000 <= int(text) <= 2100:  # isdigit() lets '²' through
         problems.append(f"{column} '{text}' is not a year between 2000 and 2100")
         return None
     return int(text)

@@ -45,9 +45,12 @@ def _validate_population(line: int, row: dict, context: dict):
     place = _place(row, context, problems, levels=("country", "aimag", "soum", "bag"))
     year = parse_year(row.get("year", ""), problems, column="year")
     text = row.get("children", "").replace(" ", "").replace(",", "")
-    children = int(text) if text.isdigit() else None
+    # isdigit() would let '²' through to int(); the column holds up to 2^31 - 1.
+    children = int(text) if text.isdecimal() and len(text) <= 9 else None
     if children is None:
-        problems.append(f"children '{row.get('children', '')}' is not a whole number")
+        problems.append(
+            f"children '{row.get('children', '')}' is not a whole number up to 9 digits"
+        )
     key = (place.pk if place else None, year)
     if None not in key:
         if key in context["seen"]:
