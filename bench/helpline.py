@@ -7,7 +7,8 @@ Run from the repository root:
         .venv/bin/python bench/helpline.py --contacts 1000000 --lookups 400 --duration 25
 
 DATABASE_URL names a PostgreSQL *server*; the benchmark drops and creates its own database
-``cpims_bench_helpline`` there (``--keep`` reuses it and skips loading), migrates, bootstraps,
+``cpims_bench_helpline`` there (``--db`` names another; ``--keep`` reuses it and skips
+loading, so a rerun takes about 5 minutes instead of 15), migrates, bootstraps,
 generates the organisation, persons and cases with ``cpims.core.generate.Generator`` (no
 contacts) and bulk-loads the contacts with COPY: most of them non-counselling, phone numbers
 reused the way a national line sees them (a few numbers call hundreds of times, most once or
@@ -20,10 +21,15 @@ persons) and categories, some linked to cases.
    registered persons, misses), against hand-written SQL doing the same work; p50/p95/p99,
    app/raw, EXPLAIN of the tail's queries.
 2. Throughput: gunicorn (``deploy/gunicorn.conf.py``, 4 sync workers) on loopback, N client
-   threads with persistent ``http.client`` connections POSTing a counselling contact
-   (/api/v1/contacts/) and a one-click contact (/api/v1/contacts/quick/) for ``--duration``
-   seconds each; then the raw baseline: the same rows INSERTed and COMMITted one contact at a
-   time through psycopg with the same concurrency. contacts/s, p50/p95, errors, CPU.
+   threads with ``http.client`` connections (kept open where the server allows: sync workers
+   close each connection after one response, so each request reconnects on loopback) and an
+   API token of a counsellor, POSTing a counselling contact (/api/v1/contacts/) and a
+   one-click contact (/api/v1/contacts/quick/) for ``--duration`` seconds each; then the raw
+   baseline: the same rows INSERTed and COMMITted one contact at a time through psycopg with
+   the same concurrency, and once more with a hash-chained audit row written under a locked
+   head row (the pattern of ``audit_record``: the ceiling any audited write can reach).
+   contacts/s, p50/p95/p99, errors, client and server CPU, machine busy share. The rows
+   written stay in the database.
 
 The last lines are a compact summary (with the load average) for docs/benchmarks.md.
 """
@@ -1090,11 +1096,8 @@ def queries_per_request(token: str, data_body, quick_body) -> dict:
             if word in {"SAVEPOINT", "RELEASE", "ROLLBACK"}:
                 kinds["savepoint"] += 1
                 continue
-            table = ""
-            for marker in (" FROM ", "INSERT INTO ", "UPDATE "):
-                if marker in sql:
-                    table = sql.split(marker, 1)[1].split(None, 1)[0].strip('"')
-                    break
+            marker = {"INSERT": "INSERT INTO ", "UPDATE": "UPDATE "}.get(word, " FROM ")
+            table = sql.split(marker, 1)[1].split(None, 1)[0].strip('"') if marker in sql else ""
             kinds[f"{word} {table}"] += 1
         out[label] = {"queries": len(captured.captured_queries), "by_kind": dict(kinds)}
     return out
@@ -1271,7 +1274,8 @@ def main() -> None:
 def summary(args, report: dict) -> None:
     print("\n## Summary")
     print(
-        f"{report['date']} · {report['machine']['nproc']} CPUs · PostgreSQL "
+        f"started {report['date']}, ended {datetime.now(UTC).isoformat(timespec='seconds')} · "
+        f"{report['machine']['nproc']} CPUs · PostgreSQL "
         f"{report['machine']['postgresql']} · {report['data']['contacts']:,} contacts · "
         f"load average now {load_avg()}"
     )
