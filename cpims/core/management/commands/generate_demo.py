@@ -7,8 +7,9 @@ class Command(BaseCommand):
     help = (
         "Bulk-load a realistic synthetic dataset (persons, helpline contacts, cases with tasks, "
         "referrals and deliveries across every aimag and soum). Demo mode only; use a fresh "
-        "database. Expected time on PostgreSQL: small seconds, medium minutes, national about "
-        "an hour (see docs/deployment.md)."
+        "database. Also appends the audit events the records imply (verify_audit passes). "
+        "Time on PostgreSQL: small seconds, medium minutes, national about 7 minutes of CPU "
+        "(35 minutes on a busy 2-core machine; see docs/deployment.md)."
     )
 
     def add_arguments(self, parser):
