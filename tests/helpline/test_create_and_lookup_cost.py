@@ -118,3 +118,18 @@ def test_the_latest_contacts_merge_the_number_the_callback_and_the_children(plac
         *[c.pk for c in by_phone[1:9]],
     ]
     assert result.persons == [mother]
+
+
+def test_a_one_click_contact_is_answered_from_memory_with_what_a_read_returns(places):
+    client = Client()
+    client.force_login(counsellor())
+    with CaptureQueriesContext(connection) as captured:
+        created = client.post(
+            "/api/v1/contacts/quick/", {"call_type": "prank"}, content_type="application/json"
+        )
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert body == client.get(f"/api/v1/contacts/{body['id']}/").json()
+    assert body["categories"] == body["children"] == body["actions"] == []
+    reads = [q["sql"] for q in captured.captured_queries if 'FROM "helpline_contact' in q["sql"]]
+    assert reads == []
