@@ -4,7 +4,7 @@ must match the schema.
 
 Two depths over the same operations:
 - `test_every_operation` runs in `make test` (so in CI, on both databases): each operation with
-  the schema's own examples and two generated requests.
+  two generated requests (plus the schema's explicit examples, of which it has none yet).
 - `test_every_operation_deep` (marker `fuzz`, `make fuzz`) adds Schemathesis's coverage phase
   (boundary lengths and numbers, every enum value, wrong types, missing and unexpected fields:
   30-160 requests per operation) and more generated requests.
