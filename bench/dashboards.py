@@ -337,14 +337,16 @@ def raw_side(period) -> dict[str, Callable[[], dict]]:
                 WHEN a BETWEEN 13 AND 15 THEN '13-15' WHEN a BETWEEN 16 AND 17 THEN '16-17'
                 ELSE 'unknown' END AS band
             FROM (
-                SELECT extract(year FROM age((c.opened_at AT TIME ZONE %s)::date,
-                                             p.date_of_birth))::int AS a
+                -- born after the opening (a data error): no age, as the app says
+                SELECT CASE WHEN p.date_of_birth > (c.opened_at AT TIME ZONE %s)::date
+                    THEN NULL ELSE extract(year FROM age((c.opened_at AT TIME ZONE %s)::date,
+                                                         p.date_of_birth))::int END AS a
                 FROM {t["child"]} cc JOIN c ON c.id = cc.case_id
                 JOIN {t["person"]} p ON p.id = cc.person_id WHERE cc.is_primary
             ) ages
         ) bands GROUP BY band
         """  # noqa: S608 - table names from the models' _meta, values as parameters
-        return lambda: grouped(sql, [country + "%", since, until, tz])
+        return lambda: grouped(sql, [country + "%", since, until, tz, tz])
 
     closure = "UNION ALL SELECT 'closure_reason', closure_reason, count(*) FROM c GROUP BY 1, 2"
     contacts_sql = f"""

@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F
 
 from cpims.accounts.models import User
 from cpims.audit.models import AuditChainHead, AuditEvent
@@ -62,6 +62,13 @@ def test_cases_cover_every_aimag_and_soum_with_the_capital_largest(db):
     assert set(per_aimag) == aimags
     assert per_aimag.most_common(1)[0][0] == "11", "Ulaanbaatar has the most cases"
     assert per_aimag["11"] > 0.3 * len(cases)
+
+
+def test_no_child_is_born_after_their_case_was_reported(db):
+    links = CaseChild.objects.filter(is_primary=True)
+    assert links.filter(person__date_of_birth__isnull=False).count() > 0.9 * links.count()
+    late = links.filter(person__date_of_birth__gt=F("case__reported_at__date"))
+    assert not late.exists()
 
 
 def test_most_contacts_are_not_counselling_and_peak_in_summer(db):

@@ -26,7 +26,11 @@ class CasesStep:
         moments = sorted(self.clock.moment() for _ in self.case_children)
         rng.shuffle(self.case_children)
         self.cases: list[Case] = []
-        for (pk, loc_id, _sex, _age), reported in zip(self.case_children, moments, strict=True):
+        for (pk, loc_id, _sex, _age, born), reported in zip(
+            self.case_children, moments, strict=True
+        ):
+            if reported.date() <= born:  # a young child: reported during its life, not before
+                reported = min(self.now, reported + (born - reported.date() + timedelta(days=30)))
             soum = self.soum_of_loc[loc_id]
             aimag = self.aimag_of_soum[soum.pk]
             agency = self.mdt_of[soum.pk]

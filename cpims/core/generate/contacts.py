@@ -69,7 +69,7 @@ class ContactsStep:
             for contact in contacts:
                 if contact.call_type != CallType.DATA:
                     continue
-                pk, loc_id, sex, age = rng.choice(self.children)
+                pk, loc_id, sex, age, _born = rng.choice(self.children)
                 children.append(
                     ContactChild(
                         contact=contact,

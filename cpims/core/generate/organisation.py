@@ -25,9 +25,9 @@ class OrganisationStep:
         for soum in self.soums:
             if not by_soum.get(soum.pk):
                 # A tiny soum drew no child at this scale: a family moves there.
-                pk, _loc, sex, age = rng.choice(self.children)
+                pk, _loc, sex, age, born = rng.choice(self.children)
                 Person.objects.filter(pk=pk).update(location=soum)
-                by_soum[soum.pk].append((pk, soum.pk, sex, age))
+                by_soum[soum.pk].append((pk, soum.pk, sex, age, born))
             picked.append(rng.choice(by_soum[soum.pk]))
         remaining = self.scale.cases - len(picked)
         if remaining > 0:

@@ -15,7 +15,7 @@ from cpims.registry.synthetic import generate_persons
 class PersonsStep:
     def _persons(self) -> None:
         """Persons in chunks; keeps only what later steps need about children and phones."""
-        self.children: list[tuple[int, int, str, int]] = []  # pk, location, sex, age
+        self.children: list[tuple[int, int, str, int, date]] = []  # pk, place, sex, age, born
         self.phones: list[str] = []
         today = self.now.date()
         done = 0
@@ -59,7 +59,7 @@ class PersonsStep:
                 if dob and person.location_id:
                     age = (today - dob).days // 365
                     if age < 18:
-                        self.children.append((person.pk, person.location_id, person.sex, age))
+                        self.children.append((person.pk, person.location_id, person.sex, age, dob))
             insert(PersonPhone, links)  # one number per person: no conflicts
             self._count("persons", len(persons))
             self._count("person_phones", len(links))
