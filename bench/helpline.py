@@ -927,7 +927,6 @@ def api_work(port: int, token: str, path: str, make_body):
         payload = response.read()
         if response.getheader("Connection", "").lower() == "close":
             conn.close()  # sync workers answer one request per connection; reopened next time
-        state["reused"] = state.get("reused", 0)
         if response.status != 201:
             return False, f"{response.status}: {payload[:200]!r}"
         return True, ""
