@@ -1,4 +1,5 @@
 import time
+from datetime import timedelta
 
 import pyotp
 import pytest
@@ -124,6 +125,22 @@ def test_api_tokens_are_hashed_scoped_expiring_and_revocable(user_factory):
     assert ApiToken.objects.get(pk=token.pk).last_used_at is not None
     with pytest.raises(ValueError):
         api_token_create(actor=officer, user=officer, name="x", scopes=["cases.fly"], days=3)
+
+
+def test_token_last_used_is_written_at_most_once_a_minute(user_factory):
+    worker = user_factory(role="social_worker")
+    token, raw = api_token_create(
+        actor=worker, user=worker, name="sync", scopes=["registry.view"], days=30
+    )
+    api = Client(HTTP_AUTHORIZATION=f"Token {raw}")
+    assert api.get("/api/v1/persons/").status_code == 200
+    first = ApiToken.objects.get(pk=token.pk).last_used_at
+    assert first is not None
+    assert api.get("/api/v1/persons/").status_code == 200
+    assert ApiToken.objects.get(pk=token.pk).last_used_at == first, "no write within the minute"
+    with time_machine.travel(first + timedelta(minutes=2)):
+        assert api.get("/api/v1/persons/").status_code == 200
+    assert ApiToken.objects.get(pk=token.pk).last_used_at > first
 
 
 def test_token_pages(user_factory):
