@@ -21,6 +21,7 @@ from cpims.referrals.models import Coverage
 from cpims.referrals.selectors import referrals_visible_to
 from cpims.reports.dashboards import Figure, list_url
 from cpims.reports.selectors import Counting, areas_of
+from cpims.reports.snapshots import NATIONAL_SECTION, decode_counters, payload
 from cpims.reports.suppression import suppress
 from cpims.reports.tables import SUPPRESSED, threshold
 
@@ -224,13 +225,10 @@ NATIONAL_COLUMNS = [
 ]
 
 
-def national_section(user, place: Location, period) -> dict:
-    """Per area one level down (aimags, for a national scope): cases opened, helpline contacts,
-    first responses on time (%), referral acceptance (%) — the definitions of CM1, HL1, CM4 and
-    SV1 — with each figure's table suppressed like the indicator tables: no names, no case
-    numbers, and no count below the threshold."""
+def national_counts(place: Location, period) -> dict[str, dict[str, Counter]]:
+    """The counts behind the national section, by area key (before folding): what a snapshot
+    of the section keeps."""
     counting = Counting(place)
-    areas = areas_of(place)
     responses = by_area(
         _settled_first_responses(counting.tasks(), period),
         "case__location__path",
@@ -262,6 +260,17 @@ def national_section(user, place: Location, period) -> dict:
             declined=Count("pk", filter=Q(status=Status.DECLINED)),
         ),
     }
+    return data
+
+
+def national_section(user, place: Location, period) -> dict:
+    """Per area one level down (aimags, for a national scope): cases opened, helpline contacts,
+    first responses on time (%), referral acceptance (%) — the definitions of CM1, HL1, CM4 and
+    SV1 — with each figure's table suppressed like the indicator tables: no names, no case
+    numbers, and no count below the threshold."""
+    areas = areas_of(place)
+    kept = payload(place, period.start, period.end, NATIONAL_SECTION)
+    data = decode_counters(kept[0]) if kept else national_counts(place, period)
     data = {k: _fold_unknown(v, areas) for k, v in data.items()}
     used = set().union(*[v.keys() for v in data.values()])
     names = _rows(place, areas, used)
@@ -298,7 +307,12 @@ def national_section(user, place: Location, period) -> dict:
         )
         for key, indicator, _p, _r in NATIONAL_COLUMNS
     }
-    return {"place": place, "rows": rows, "total": AreaRow(place.code, _("Total"), total_cells)}
+    return {
+        "place": place,
+        "rows": rows,
+        "total": AreaRow(place.code, _("Total"), total_cells),
+        "as_of": kept[1] if kept else None,
+    }
 
 
 def _shown_value(cells: list, is_rate: bool):

@@ -34,3 +34,27 @@ class ReferenceValue(models.Model):
     @property
     def name(self) -> str:
         return self.name_en if (get_language() or "mn").startswith("en") else self.name_mn
+
+
+class IndicatorSnapshot(models.Model):
+    """A figure computed ahead for the dashboards at national scale (see `reports.snapshots`):
+    an indicator's headline result, or the counts behind a dashboard section or trend, for a
+    place and a period. Only figures that depend on nothing but the place and the period are
+    kept, so any reader allowed to see the place may be shown them."""
+
+    place = models.ForeignKey("geo.Location", on_delete=models.CASCADE, related_name="+")
+    start = models.DateField()
+    end = models.DateField()
+    code = models.CharField(max_length=40)  # an indicator code, "section:…" or "trend:…"
+    payload = models.JSONField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["place", "start", "end", "code"], name="indicator_snapshot_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.place_id} {self.start}–{self.end}"

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cpims.audit.services import audit_record
 from cpims.core.access import require_capability
+from cpims.reports import snapshots
 from cpims.reports.charts import TILES, bar_svg, tile_map_svg
 from cpims.reports.exports import csv_response, xlsx_response
 from cpims.reports.indicators import BY_CODE, CATALOGUE, Period, compute
@@ -54,9 +55,12 @@ def _query(request) -> str:
 def dashboard(request):
     form, period, code = period_of(request)
     place = place_for(request.user, code)
+    kept, as_of = snapshots.headline_results(place, period)
     rows = []
     for indicator in CATALOGUE:
-        result = compute(indicator.code, period=period, place=place, user=request.user)
+        result = kept.get(indicator.code) or compute(
+            indicator.code, period=period, place=place, user=request.user
+        )
         rows.append({"indicator": indicator, "result": result})
     fmt = request.GET.get("format", "")
     if fmt in ("csv", "xlsx"):
@@ -82,6 +86,7 @@ def dashboard(request):
             "areas": areas_of(place),
             "references": reference_values_visible_to(request.user),
             "query": _query(request),
+            "as_of": as_of,
         },
     )
 
@@ -146,7 +151,7 @@ def aimag_map(request):
     code = request.GET.get("indicator", "CM1")
     indicator = BY_CODE.get(code) or BY_CODE["CM1"]
     place = place_for(request.user, "")
-    areas = by_area(indicator.code, period=period, place=place, user=request.user)
+    areas, as_of = snapshots.by_area(indicator.code, period=period, place=place, user=request.user)
     values = {a.code: (a.name, r.value) for a, r in areas if a.code in TILES}
     return render(
         request,
@@ -158,6 +163,7 @@ def aimag_map(request):
             "svg": tile_map_svg(indicator.name, values),
             "rows": [(c, *v) for c, v in sorted(values.items())],
             "query": _query(request),
+            "as_of": as_of,
         },
     )
 
