@@ -26,6 +26,9 @@ It times, p50/p95 over ``--runs`` runs after one warm-up:
   indicator, the exact SQL the app issued (captured once) replayed through the cursor —
   app minus replay is Python/ORM work, and the slowest replayed query is named.
 
+The pages read the dashboards' snapshots when there are some for today (``manage.py
+refresh_indicator_snapshots``; the header says which); ``--pages-only`` times the pages alone.
+
 Prints a Markdown table with app/raw ratios (goal <= 2 for aggregates, pages < 1 s at
 national scale) and flags what misses. See bench/README.md.
 """
@@ -441,6 +444,8 @@ def print_tables(pages: list[dict], indicators: list[dict], raw: list[dict]) -> 
             f"| {row['label']} (`{row['url']}`) | {ms(p50(row['times']))} | "
             f"{ms(p95(row['times']))} | {ok} |"
         )
+    if not indicators:
+        return
     raw_by = {row["code"]: row for row in raw}
     total_app = sum(p50(r["times"]) for r in indicators)
     total_replay = sum(p50(r["replay"]) for r in indicators)
@@ -470,12 +475,29 @@ def print_tables(pages: list[dict], indicators: list[dict], raw: list[dict]) -> 
     )
 
 
+def snapshots() -> str:
+    """The dashboards' snapshots the pages may read (manage.py refresh_indicator_snapshots)."""
+    from django.db.models import Count, Max, Min
+
+    from cpims.reports.models import IndicatorSnapshot
+
+    found = IndicatorSnapshot.objects.aggregate(
+        n=Count("pk"), first=Min("computed_at"), last=Max("computed_at")
+    )
+    if not found["n"]:
+        return "none (pages compute live)"
+    return f"{found['n']} computed {found['first']:%Y-%m-%d %H:%M}–{found['last']:%H:%M} UTC"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--prepare", choices=["small", "medium", "national"], default=None)
     parser.add_argument("--keep", action="store_true", help="keep the prepared database")
     parser.add_argument("--no-pages", action="store_true")
+    parser.add_argument(
+        "--pages-only", action="store_true", help="skip the live indicator set and its raw SQL"
+    )
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
@@ -490,7 +512,12 @@ def main() -> None:
         print(f"data: {counts()}")
         users = bench_users()
         print(f"users: { {k: u.username for k, u in users.items()} }")
+        print(f"snapshots: {snapshots()}")
         pages = [] if args.no_pages else bench_pages(users, args.runs)
+        if args.pages_only:
+            print(f"load after: {Path('/proc/loadavg').read_text().strip()}")
+            print_tables(pages, [], [])
+            return
         print(f"indicators, whole country, {last_year()}:")
         indicators, results = bench_indicators(users, args.runs)
         raw = bench_raw(results, indicators, args.runs)

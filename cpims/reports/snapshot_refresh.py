@@ -75,6 +75,8 @@ def snapshots_refresh(*, today: date | None = None, places=None) -> Refreshed:
         started = time.perf_counter()
         rows = place_rows(place, today)
         with transaction.atomic():
+            # the job and the command may overlap: one swap per place at a time
+            Location.objects.select_for_update().filter(pk=place.pk).first()
             IndicatorSnapshot.objects.filter(place=place).delete()
             IndicatorSnapshot.objects.bulk_create(rows)
         done.places += 1
