@@ -120,3 +120,13 @@ def test_the_export_page_and_a_stale_sign_in(setup):
     assert response.url == "/accounts/reauth/?next=%2Freports%2Fexport%2Fcases%2F"
     assert stale.get("/reports/export/cases/").status_code == 302
     assert not AuditEvent.objects.filter(action="reports.case_export").exists()
+
+
+def test_case_list_offers_the_export_only_to_those_who_may_export(setup):
+    client, _case = setup
+    page = client.get("/cases/?status=open")
+    assert b'data-testid="case-export"' in page.content
+    assert b"/reports/export/cases/?status=open" in page.content
+    worker = Client()
+    signed_in(worker, worker_of(team()))
+    assert b'data-testid="case-export"' not in worker.get("/cases/").content
