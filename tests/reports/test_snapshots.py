@@ -78,13 +78,15 @@ def test_every_kept_figure_equals_the_live_computation(world):
     assert set(KEPT) == {i.code for i in CATALOGUE} - READER_DEPENDENT
     assert {"FN1", "FN2", "FN3"} == READER_DEPENDENT
     months = month_starts()
-    for place in [location("MN"), location("11"), location("21"), location("43")]:
+    for place in places:
         for code in KEPT:
             stored = decode_result(kept(place.code, code).payload)
             live = compute(code, period=PERIOD, place=place)
-            # the kept figures do not depend on who asks: the analyst's live result is the same
-            as_analyst = compute(code, period=PERIOD, place=place, user=analyst)
-            assert headline(stored) == headline(live) == headline(as_analyst), (place, code)
+            assert headline(stored) == headline(live), (place, code)
+            if place.code in ("MN", "11"):
+                # the kept figures do not depend on who asks
+                as_analyst = compute(code, period=PERIOD, place=place, user=analyst)
+                assert headline(as_analyst) == headline(live), (place, code)
         section = kept(place.code, NATIONAL_SECTION).payload
         assert section == encode_counters(national_counts(place, PERIOD))
         for series in ("cases", "contacts"):
