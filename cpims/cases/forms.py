@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cpims.cases.choices import Harm, Origin, Risk, Stage
+from cpims.core.numbers import is_number_text
 from cpims.geo.models import Location
 from cpims.registry.models import Person
 
@@ -48,7 +49,7 @@ class RegisterForm(forms.Form):
         for part in self.cleaned_data["children"].replace(" ", "").split(","):
             if not part:
                 continue
-            if not part.isdigit():
+            if not is_number_text(part):
                 raise forms.ValidationError(_("'%(v)s' is not a registry id") % {"v": part})
             ids.append(int(part))
         found = {p.pk: p for p in self.persons.filter(pk__in=ids)}
@@ -66,7 +67,7 @@ class WorkerChoiceField(forms.ChoiceField):
     def valid_value(self, value) -> bool:
         # A supervisor's dashboard links to one worker's cases by user id; the selector still
         # limits the list to the cases the reader may see.
-        return str(value).isdigit() or super().valid_value(value)
+        return is_number_text(str(value)) or super().valid_value(value)
 
 
 class CaseFilterForm(forms.Form):

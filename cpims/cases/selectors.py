@@ -15,6 +15,7 @@ from cpims.cases.models import (
     Task,
     TeamHistory,
 )
+from cpims.core.numbers import is_number_text
 from cpims.geo.models import Location
 
 
@@ -178,7 +179,7 @@ def case_list(
         cases = cases.filter(risk=risk)
     if worker == "me":
         cases = cases.filter(assigned_worker=user)
-    elif worker.isdigit():
+    elif is_number_text(worker):
         cases = cases.filter(assigned_worker_id=int(worker))
     if place:
         from cpims.geo.models import Location

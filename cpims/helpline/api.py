@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from cpims.cases.models import Case
 from cpims.core.access import get_visible_or_404
 from cpims.core.idempotency import IDEMPOTENCY_KEY, idempotent
+from cpims.core.numbers import is_number_text
 from cpims.helpline import handover, services
 from cpims.helpline.models import ContactCategory, current_version
 from cpims.helpline.selectors import caller_lookup, cases_known_to_helpline, contacts_visible_to
@@ -95,7 +96,7 @@ class ContactViewSet(
         for name in ("status", "call_type", "channel", "urgency"):
             if params.get(name):
                 contacts = contacts.filter(**{name: params[name]})
-        if params.get("case", "").isdigit():
+        if is_number_text(params.get("case", "")):
             contacts = contacts.filter(case_id=int(params["case"]))
         return contacts.order_by("-started_at", "-pk")
 
@@ -277,7 +278,7 @@ class ContactViewSet(
         """Earlier contacts and open cases for a phone number, within the caller's access."""
         contact_id = request.query_params.get("contact", "")
         person_ids, exclude = [], None
-        if contact_id.isdigit():
+        if is_number_text(contact_id):
             contact = self.get_queryset().filter(pk=int(contact_id)).first()
             if contact is not None:
                 exclude = contact.pk

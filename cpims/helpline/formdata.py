@@ -11,6 +11,7 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from cpims.core.numbers import is_number_text
 from cpims.geo.models import Location
 from cpims.helpline.choices import (
     ActionTaken,
@@ -64,7 +65,7 @@ class Reader:
         value = self.text(name, 10)
         if not value:
             return None
-        if value.isdigit() and low <= int(value) <= high:
+        if is_number_text(value) and low <= int(value) <= high:
             return int(value)
         self.raw[name] = value
         return None
@@ -102,7 +103,7 @@ class Reader:
 
     def person(self, name: str):
         value = self.text(name, 20)
-        if not value.isdigit():
+        if not is_number_text(value):
             return None
         return persons_visible_to(self.user).filter(pk=int(value)).first()
 
@@ -110,7 +111,7 @@ class Reader:
         return {"yes": True, "no": False}.get(self.text(name, 3))
 
     def ids(self, name: str) -> list[int]:
-        return [int(v) for v in self.post.getlist(name) if v.isdigit()]
+        return [int(v) for v in self.post.getlist(name) if is_number_text(v)]
 
 
 def read_contact_form(post, *, contact: Contact, user) -> ContactData:

@@ -13,6 +13,7 @@ from cpims.audit.services import audit_record
 from cpims.cases.choices import Harm, Origin, Risk
 from cpims.cases.models import Case
 from cpims.cases.services import CaseRegistration, case_event, case_register
+from cpims.core.numbers import is_number_text
 from cpims.geo.models import Location
 from cpims.justice.choices import InspectionKind
 from cpims.justice.jockeys import evaluate, season_of
@@ -48,7 +49,7 @@ def parse_ages(text: str) -> list[int]:
     for part in text.replace(";", ",").replace(" ", ",").split(","):
         if not part:
             continue
-        if not part.isdigit() or not 3 <= int(part) <= 17:
+        if not is_number_text(part) or not 3 <= int(part) <= 17:
             raise ValidationError({"ages": _("“%(v)s” is not an age from 3 to 17.") % {"v": part}})
         ages.append(int(part))
     return ages

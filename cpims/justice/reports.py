@@ -9,6 +9,7 @@ from django.db.models import Count, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from cpims.cases.models import Case
+from cpims.core.numbers import is_number_text
 from cpims.geo.models import Location
 from cpims.justice.choices import (
     ConflictPath,
@@ -38,7 +39,7 @@ ALL = "*"
 def parse_year(value) -> int | None:
     """A year from a query string, or None unless it is a plausible one."""
     text = str(value or "").strip()
-    return int(text) if text.isdigit() and 1990 <= int(text) <= 2100 else None
+    return int(text) if is_number_text(text) and 1990 <= int(text) <= 2100 else None
 
 
 def _aimag_code(path: str) -> str:

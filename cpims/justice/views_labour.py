@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cpims.core.access import get_visible_or_404, require_capability
+from cpims.core.numbers import is_number_text
 from cpims.justice import labour
 from cpims.justice.choices import InspectionKind
 from cpims.justice.exports import table_response
@@ -155,7 +156,7 @@ def found_child_case(request, pk: int):
     if not inspections_editable_by(request.user).filter(pk=found.inspection_id).exists():
         raise PermissionDenied
     person = None
-    if request.POST.get("person", "").isdigit():
+    if is_number_text(request.POST.get("person", "")):
         person = get_visible_or_404(
             persons_visible_to(request.user), pk=int(request.POST["person"]), user=request.user
         )

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cpims.accounts.models import Agency
 from cpims.cases.models import Case
+from cpims.core.numbers import is_number_text
 from cpims.geo.models import Location
 from cpims.justice.choices import InspectionKind, Season
 from cpims.registry.models import Person
@@ -34,7 +35,7 @@ class RestrictedPeriod(models.Model):
         return self.code
 
     def month_numbers(self) -> set[int]:
-        return {int(m) for m in self.months.replace(" ", "").split(",") if m.isdigit()}
+        return {int(m) for m in self.months.replace(" ", "").split(",") if is_number_text(m)}
 
 
 class Inspection(models.Model):
