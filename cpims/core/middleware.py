@@ -24,20 +24,33 @@ class DefaultLanguageMiddleware:
         return response
 
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _has_nul(query_dict) -> bool:
+    return any(
+        "\x00" in key or any("\x00" in value for value in values)
+        for key, values in query_dict.lists()
+    )
+
+
 class RefuseNulMiddleware:
-    """400 for a NUL character in the URL or the query string. PostgreSQL cannot hold NUL in
-    text, so looking one up (a place code, a search term) fails with a server error; no real
-    link or form ever carries one. Request bodies are checked by the API parsers and forms."""
+    """400 for a NUL character in the URL, the query string or a submitted form's fields.
+    PostgreSQL cannot hold NUL in text, so storing or looking one up fails with a server error;
+    no real link or form ever carries one. JSON bodies are checked by the API parsers; uploaded
+    files may contain NUL bytes and are not looked at here."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if "\x00" in request.path or any(
-            "\x00" in key or any("\x00" in value for value in values)
-            for key, values in request.GET.lists()
+        posted_form = request.method == "POST" and request.content_type in FORM_TYPES
+        if (
+            "\x00" in request.path
+            or _has_nul(request.GET)
+            or (posted_form and _has_nul(request.POST))
         ):
-            message = "The address contains a NUL character."
+            message = "The request contains a NUL character."
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": message}, status=400)
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")

@@ -42,3 +42,10 @@ def test_a_nul_in_a_form_body_sent_to_the_api_is_refused(worker):
     response = worker.post("/api/v1/persons/", {"location": "11\x00"})
     assert response.status_code == 400
     assert "NUL" in response.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_a_nul_in_a_page_form_is_refused_before_any_view_reads_it(worker):
+    response = worker.post("/helpline/lookup/", {"phone": "9911\x002233"})
+    assert response.status_code == 400
+    assert b"NUL" in response.content
