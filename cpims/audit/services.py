@@ -31,7 +31,9 @@ def audit_record(
     actor_id = getattr(actor, "pk", None) if actor is not None else None
     if actor_label is None:
         actor_label = getattr(actor, "username", "") if actor is not None else "system"
-    with transaction.atomic():
+    # No savepoint: the entry belongs to the caller's change, and a failure here must fail it
+    # too; a savepoint would only add two round trips to every audited write.
+    with transaction.atomic(savepoint=False):
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
         event = AuditEvent(
             seq=head.seq + 1,
