@@ -268,9 +268,9 @@ def _fill(contact: Contact, *, actor, data: ContactData, new: bool = False) -> N
     if data.vulnerable_groups is not None:
         _set_rows(ContactVulnerability, contact, "group", data.vulnerable_groups, new=new)
     if data.children is not None:
-        _set_children(contact, data.children, new=new)
+        _sync_ordered(ContactChild, contact, data.children, _child_values, new=new)
     if data.perpetrators is not None:
-        _set_perpetrators(contact, data.perpetrators, new=new)
+        _sync_ordered(ContactPerpetrator, contact, data.perpetrators, _perpetrator_values, new=new)
     if data.raw is not None:
         contact.draft_raw = data.raw
     if contact.counsellor_id is None:
@@ -315,70 +315,45 @@ def _set_rows(model, contact: Contact, column: str, values: list[str], *, new: b
     )
 
 
-def _set_children(contact: Contact, rows: list[ChildInput], *, new: bool = False) -> None:
+def _sync_ordered(model, contact: Contact, rows: list, values_of, *, new: bool) -> None:
+    """Make the contact's rows of `model` (children, perpetrators) match `rows`, in order:
+    a new contact gets one bulk INSERT; an edit updates rows by id and deletes the rest."""
     if new:
-        ContactChild.objects.bulk_create(
-            [
-                ContactChild(
-                    contact=contact,
-                    person=row.person,
-                    name=row.name[:100],
-                    age_years=row.age_years,
-                    sex=row.sex,
-                    location=row.location,
-                    sort=sort,
-                )
-                for sort, row in enumerate(rows)
-            ]
+        model.objects.bulk_create(
+            [model(contact=contact, sort=sort, **values_of(row)) for sort, row in enumerate(rows)]
         )
         return
-    existing = {c.pk: c for c in contact.children.all()}
+    current = model.objects.filter(contact=contact)
+    existing = {item.pk: item for item in current}
     keep = []
     for sort, row in enumerate(rows):
-        child = existing.get(row.id) if row.id else None
-        child = child or ContactChild(contact=contact)
-        child.person = row.person
-        child.name = row.name[:100]
-        child.age_years = row.age_years
-        child.sex = row.sex
-        child.location = row.location
-        child.sort = sort
-        child.save()
-        keep.append(child.pk)
-    contact.children.exclude(pk__in=keep).delete()
-
-
-def _set_perpetrators(contact: Contact, rows: list[PerpetratorInput], *, new: bool = False):
-    if new:
-        ContactPerpetrator.objects.bulk_create(
-            [
-                ContactPerpetrator(
-                    contact=contact,
-                    person=row.person,
-                    description=row.description[:300],
-                    relationship=row.relationship,
-                    lives_with_child=row.lives_with_child,
-                    sex=row.sex,
-                    sort=sort,
-                )
-                for sort, row in enumerate(rows)
-            ]
-        )
-        return
-    existing = {p.pk: p for p in contact.perpetrators.all()}
-    keep = []
-    for sort, row in enumerate(rows):
-        item = existing.get(row.id) if row.id else None
-        item = item or ContactPerpetrator(contact=contact)
-        item.person = row.person
-        item.description = row.description[:300]
-        item.relationship = row.relationship
-        item.lives_with_child = row.lives_with_child
-        item.sex = row.sex
+        item = (existing.get(row.id) if row.id else None) or model(contact=contact)
+        for name, value in values_of(row).items():
+            setattr(item, name, value)
         item.sort = sort
         item.save()
         keep.append(item.pk)
-    contact.perpetrators.exclude(pk__in=keep).delete()
+    current.exclude(pk__in=keep).delete()
+
+
+def _child_values(row: ChildInput) -> dict:
+    return {
+        "person": row.person,
+        "name": row.name[:100],
+        "age_years": row.age_years,
+        "sex": row.sex,
+        "location": row.location,
+    }
+
+
+def _perpetrator_values(row: PerpetratorInput) -> dict:
+    return {
+        "person": row.person,
+        "description": row.description[:300],
+        "relationship": row.relationship,
+        "lives_with_child": row.lives_with_child,
+        "sex": row.sex,
+    }
 
 
 def contact_problems(contact: Contact) -> dict[str, str]:
