@@ -952,6 +952,12 @@ def raw_work(url: str, kind: str, ids: dict):
         "'{}', now(), now()) RETURNING id"
     )
 
+    def quick_row(rng: random.Random) -> list:
+        """A one-click contact's columns, in contact_sql's order."""
+        call_type = rng.choice(QUICK_TYPES)
+        fixed = ["unknown", "", "", "", None, "U", None, "low", None, "", ""]
+        return [uuid.uuid4(), call_type, ids["counsellor"], *fixed, ids["version"], ids["form"]]
+
     def work(state: dict, rng: random.Random):
         conn = state.get("conn")
         if conn is None:
@@ -959,27 +965,7 @@ def raw_work(url: str, kind: str, ids: dict):
             state["conn"], state["close"] = conn, conn.close
         with conn.cursor() as cur:
             if kind == "quick_chained":
-                cur.execute(
-                    contact_sql,
-                    [
-                        uuid.uuid4(),
-                        rng.choice(QUICK_TYPES),
-                        ids["counsellor"],
-                        "unknown",
-                        "",
-                        "",
-                        "",
-                        None,
-                        "U",
-                        None,
-                        "low",
-                        None,
-                        "",
-                        "",
-                        ids["version"],
-                        ids["form"],
-                    ],
-                )
+                cur.execute(contact_sql, quick_row(rng))
                 pk = cur.fetchone()[0]
                 # The audit chain's pattern: lock the head, append an entry hashed on the
                 # previous one, move the head; held until COMMIT.
@@ -996,27 +982,7 @@ def raw_work(url: str, kind: str, ids: dict):
                     [seq + 1, digest],
                 )
             elif kind == "quick":
-                cur.execute(
-                    contact_sql,
-                    [
-                        uuid.uuid4(),
-                        rng.choice(QUICK_TYPES),
-                        ids["counsellor"],
-                        "unknown",
-                        "",
-                        "",
-                        "",
-                        None,
-                        "U",
-                        None,
-                        "low",
-                        None,
-                        "",
-                        "",
-                        ids["version"],
-                        ids["form"],
-                    ],
-                )
+                cur.execute(contact_sql, quick_row(rng))
             else:
                 cats = rng.sample(ids["categories"], 2)
                 cur.execute(
