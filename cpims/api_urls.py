@@ -38,6 +38,8 @@ from cpims.workforce import api as workforce_api
 
 router = DefaultRouter()
 router.include_root_view = False
+# Contacts first: the most frequent writes, and patterns are tried in order.
+router.register("contacts", ContactViewSet, basename="contact")
 router.register("locations", LocationViewSet, basename="location")
 router.register("agencies", AgencyViewSet, basename="agency")
 router.register("users", UserViewSet, basename="user")
@@ -64,7 +66,6 @@ router.register("finance/gap", GapViewSet, basename="finance-gap")
 router.register("finance/imports", ImportViewSet, basename="finance-import")
 router.register("person-merges", MergeViewSet, basename="person-merge")
 router.register("registration-numbers", RegnoViewSet, basename="registration-number")
-router.register("contacts", ContactViewSet, basename="contact")
 router.register("taxonomy", CategoryViewSet, basename="category")
 router.register("escalations", EscalationViewSet, basename="escalation")
 router.register("callbacks", CallbackViewSet, basename="callback")

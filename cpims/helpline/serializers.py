@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from cpims.core.serializers import PrebuiltModelSerializer, PrebuiltSerializer
 from cpims.geo.models import Location
 from cpims.helpline.choices import (
     NON_DATA_CALL_TYPES,
@@ -22,7 +23,7 @@ from cpims.registry.identity.phone import PhoneError, normalise_phone
 from cpims.registry.selectors import persons_visible_to
 
 
-class ChildSerializer(serializers.Serializer):
+class ChildSerializer(PrebuiltSerializer):
     id = serializers.IntegerField(required=False, allow_null=True)
     person = serializers.IntegerField(required=False, allow_null=True)
     name = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
@@ -31,7 +32,7 @@ class ChildSerializer(serializers.Serializer):
     location = serializers.CharField(required=False, allow_null=True, allow_blank=True)
 
 
-class PerpetratorSerializer(serializers.Serializer):
+class PerpetratorSerializer(PrebuiltSerializer):
     id = serializers.IntegerField(required=False, allow_null=True)
     person = serializers.IntegerField(required=False, allow_null=True)
     description = serializers.CharField(
@@ -44,7 +45,7 @@ class PerpetratorSerializer(serializers.Serializer):
     sex = serializers.ChoiceField(choices=ChildSex.choices, required=False, default="U")
 
 
-class ContactSerializer(serializers.ModelSerializer):
+class ContactSerializer(PrebuiltModelSerializer):
     counsellor = serializers.IntegerField(source="counsellor_id", read_only=True, allow_null=True)
     caller_location = serializers.CharField(
         source="caller_location.code", read_only=True, allow_null=True
@@ -165,7 +166,7 @@ SIMPLE = [
 ]
 
 
-class ContactWriteSerializer(serializers.Serializer):
+class ContactWriteSerializer(PrebuiltSerializer):
     """A contact as sent by a client; categories by code, places by NSO code."""
 
     call_type = serializers.ChoiceField(choices=CallType.choices[:-1], required=False)
@@ -286,7 +287,7 @@ class ContactWriteSerializer(serializers.Serializer):
         )
 
 
-class QuickContactSerializer(serializers.Serializer):
+class QuickContactSerializer(PrebuiltSerializer):
     call_type = serializers.ChoiceField(choices=[(t.value, t.label) for t in NON_DATA_CALL_TYPES])
     channel = serializers.ChoiceField(choices=Channel.choices, required=False, default="phone")
     started_at = serializers.DateTimeField(required=False)
