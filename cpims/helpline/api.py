@@ -19,7 +19,8 @@ from cpims.core.access import get_visible_or_404
 from cpims.core.idempotency import IDEMPOTENCY_KEY, idempotent
 from cpims.core.numbers import is_number_text
 from cpims.helpline import handover, services
-from cpims.helpline.models import ContactCategory, current_version
+from cpims.helpline.contact_rows import relations_primed
+from cpims.helpline.models import Contact, ContactCategory, current_version
 from cpims.helpline.selectors import caller_lookup, cases_known_to_helpline, contacts_visible_to
 from cpims.helpline.serializers import (
     ContactSerializer,
@@ -47,6 +48,13 @@ class AnyCapability(BasePermission):
 
 def api_error(exc: ValidationError) -> ApiValidationError:
     return ApiValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+
+
+def _evaluated_empty(queryset):
+    """An empty queryset that is already evaluated: iterating it compiles no SQL."""
+    queryset._result_cache = []
+    queryset._prefetch_done = True
+    return queryset
 
 
 LOOKUP_RESPONSE = inline_serializer(
@@ -127,7 +135,8 @@ class ContactViewSet(
     def create(self, request, *args, **kwargs):
         payload = ContactWriteSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
-        data = payload.to_data(version_id=current_version().pk)
+        version = current_version()
+        data = payload.to_data(version_id=version.pk)
         data.fields.setdefault("call_type", "data")
         start = {"channel": data.fields.pop("channel", "phone")}
         if "started_at" in data.fields:
@@ -137,10 +146,13 @@ class ContactViewSet(
                 actor=request.user,
                 data=data,
                 complete=not payload.validated_data["draft"],
+                taxonomy_version=version,
                 **start,
             )
         except ValidationError as exc:
             raise api_error(exc) from exc
+        if relations_primed(contact):  # answered from what was written, not read again
+            return Response(ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
         return self._read(contact, status.HTTP_201_CREATED)
 
     @extend_schema(exclude=True)
@@ -219,7 +231,7 @@ class ContactViewSet(
         # answered from memory instead of re-reading it with 7 queries (most of the API's
         # contacts are these).
         contact._prefetched_objects_cache = {
-            name: getattr(contact, name).none()
+            name: _evaluated_empty(Contact._meta.get_field(name).related_model.objects.none())
             for name in ("categories", "children", "perpetrators", "actions", "vulnerabilities")
         }
         return Response(ContactSerializer(contact).data, status=status.HTTP_201_CREATED)

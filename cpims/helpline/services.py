@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cpims.audit.services import audit_record
+from cpims.audit.services import AuditEntry, audit_record_many
 from cpims.geo.models import Location
 from cpims.helpline.choices import (
     FORM_VERSION,
@@ -24,16 +24,14 @@ from cpims.helpline.choices import (
     Status,
     Urgency,
 )
-from cpims.helpline.models import (
-    Category,
-    Contact,
-    ContactAction,
-    ContactCategory,
-    ContactChild,
-    ContactPerpetrator,
-    ContactVulnerability,
-    current_version,
+from cpims.helpline.contact_rows import (
+    WrittenRows,
+    categories_resolve,
+    relations_prime,
+    rows_write,
+    snapshot_of_written,
 )
+from cpims.helpline.models import Category, Contact, TaxonomyVersion, current_version
 from cpims.registry.models import Person
 
 SIMPLE_FIELDS = [
@@ -111,9 +109,8 @@ def _version():
     return version
 
 
-def _audit(contact: Contact, actor, action: str, **changes) -> None:
-    audit_record(
-        actor=actor,
+def _entry(contact: Contact, action: str, **changes) -> AuditEntry:
+    return AuditEntry(
         action=f"helpline.{action}",
         object_type="helpline.Contact",
         object_id=contact.pk,
@@ -121,8 +118,16 @@ def _audit(contact: Contact, actor, action: str, **changes) -> None:
     )
 
 
+def _audit(contact: Contact, actor, action: str, **changes) -> None:
+    audit_record_many(actor=actor, entries=[_entry(contact, action, **changes)])
+
+
+def _own_snapshot(contact: Contact) -> dict:
+    return {name: getattr(contact, name) for name in SNAPSHOT_FIELDS}
+
+
 def _snapshot(contact: Contact) -> dict:
-    data = {name: getattr(contact, name) for name in SNAPSHOT_FIELDS}
+    data = _own_snapshot(contact)
     data["categories"] = sorted(contact.categories.values_list("category__code", flat=True))
     data["children"] = list(
         contact.children.values("person_id", "name", "age_years", "sex", "location_id")
@@ -160,7 +165,13 @@ def contact_start(
     return contact
 
 
-def _new_draft(
+def _new_draft(**kwargs) -> Contact:
+    contact = _draft(**kwargs)
+    contact.save()
+    return contact
+
+
+def _draft(
     *,
     actor,
     channel: str = Channel.PHONE,
@@ -169,8 +180,10 @@ def _new_draft(
     caller_phone: str = "",
     counsellor=None,
     call_type: str = "",
+    taxonomy_version: TaxonomyVersion | None = None,
 ) -> Contact:
-    return Contact.objects.create(
+    """A new draft, not yet saved."""
+    return Contact(
         status=Status.DRAFT,
         channel=channel,
         call_type=call_type,
@@ -178,18 +191,18 @@ def _new_draft(
         counsellor=counsellor if counsellor is not None else _person_or_none(actor),
         telephony_call_id=telephony_call_id,
         caller_phone=caller_phone,
-        taxonomy_version=_version(),
+        taxonomy_version=taxonomy_version or _version(),
         form_version=FORM_VERSION,
     )
 
 
 def _audit_started(contact: Contact, actor) -> None:
-    _audit(
-        contact,
-        actor,
-        "contact_started",
-        channel=contact.channel,
-        call_id=contact.telephony_call_id,
+    audit_record_many(actor=actor, entries=[_started(contact)])
+
+
+def _started(contact: Contact) -> AuditEntry:
+    return _entry(
+        contact, "contact_started", channel=contact.channel, call_id=contact.telephony_call_id
     )
 
 
@@ -254,106 +267,34 @@ def contact_save(*, actor, contact: Contact, data: ContactData) -> Contact:
     return contact
 
 
-def _fill(contact: Contact, *, actor, data: ContactData, new: bool = False) -> None:
-    """Apply `data` to a draft (not saved). `new`: the draft was created in this transaction,
-    so it has no rows to replace."""
+def _fill(contact: Contact, *, actor, data: ContactData, new: bool = False) -> WrittenRows:
+    """Apply `data` to a draft (saved by the caller). `new`: the draft was created in this
+    transaction, so it has no rows to replace."""
+    categories = _fill_fields(contact, actor=actor, data=data)
+    return rows_write(contact, data, categories, new=new)
+
+
+def _fill_fields(contact: Contact, *, actor, data: ContactData) -> list[Category] | None:
+    """The contact's own columns from `data` (nothing written); returns the categories to
+    store, checked, or None to leave them."""
     for name, value in data.fields.items():
         if name not in SIMPLE_FIELDS:
             raise ValueError(f"{name} is not a contact field")
         setattr(contact, name, "" if value is None and name in _TEXT_FIELDS else value)
+    categories = None
     if data.categories is not None:
-        _set_categories(contact, data.categories, data.primary_category, new=new)
-    if data.actions is not None:
-        _set_rows(ContactAction, contact, "action", data.actions, new=new)
-    if data.vulnerable_groups is not None:
-        _set_rows(ContactVulnerability, contact, "group", data.vulnerable_groups, new=new)
-    if data.children is not None:
-        _sync_ordered(ContactChild, contact, data.children, _child_values, new=new)
-    if data.perpetrators is not None:
-        _sync_ordered(ContactPerpetrator, contact, data.perpetrators, _perpetrator_values, new=new)
+        categories = categories_resolve(contact, data.categories, data.primary_category)
     if data.raw is not None:
         contact.draft_raw = data.raw
     if contact.counsellor_id is None:
         contact.counsellor = _person_or_none(actor)
     contact.draft_saved_at = timezone.now()
+    return categories
 
 
 _TEXT_FIELDS = {
     f for f in SIMPLE_FIELDS if Contact._meta.get_field(f).get_internal_type() == "CharField"
 } | {"narrative"}
-
-
-def _set_categories(
-    contact: Contact, categories: list[Category], primary: Category | None, *, new: bool = False
-):
-    categories = list(dict.fromkeys(categories))
-    if primary is None and categories:
-        primary = categories[0]
-    if primary is not None and primary not in categories:
-        categories.insert(0, primary)
-    for category in categories:
-        if category.version_id != contact.taxonomy_version_id:
-            raise ValidationError(
-                {"categories": _("Categories must come from the contact's taxonomy version.")}
-            )
-    if not new:
-        ContactCategory.objects.filter(contact=contact).delete()
-    ContactCategory.objects.bulk_create(
-        [ContactCategory(contact=contact, category=c, is_primary=c == primary) for c in categories]
-    )
-    contact.primary_category = primary
-
-
-def _set_rows(model, contact: Contact, column: str, values: list[str], *, new: bool = False):
-    values = list(dict.fromkeys(values))
-    have = set()
-    if not new:
-        model.objects.filter(contact=contact).exclude(**{f"{column}__in": values}).delete()
-        have = set(model.objects.filter(contact=contact).values_list(column, flat=True))
-    model.objects.bulk_create(
-        [model(contact=contact, **{column: v}) for v in values if v not in have]
-    )
-
-
-def _sync_ordered(model, contact: Contact, rows: list, values_of, *, new: bool) -> None:
-    """Make the contact's rows of `model` (children, perpetrators) match `rows`, in order:
-    a new contact gets one bulk INSERT; an edit updates rows by id and deletes the rest."""
-    if new:
-        model.objects.bulk_create(
-            [model(contact=contact, sort=sort, **values_of(row)) for sort, row in enumerate(rows)]
-        )
-        return
-    current = model.objects.filter(contact=contact)
-    existing = {item.pk: item for item in current}
-    keep = []
-    for sort, row in enumerate(rows):
-        item = (existing.get(row.id) if row.id else None) or model(contact=contact)
-        for name, value in values_of(row).items():
-            setattr(item, name, value)
-        item.sort = sort
-        item.save()
-        keep.append(item.pk)
-    current.exclude(pk__in=keep).delete()
-
-
-def _child_values(row: ChildInput) -> dict:
-    return {
-        "person": row.person,
-        "name": row.name[:100],
-        "age_years": row.age_years,
-        "sex": row.sex,
-        "location": row.location,
-    }
-
-
-def _perpetrator_values(row: PerpetratorInput) -> dict:
-    return {
-        "person": row.person,
-        "description": row.description[:300],
-        "relationship": row.relationship,
-        "lives_with_child": row.lives_with_child,
-        "sex": row.sex,
-    }
 
 
 def contact_problems(contact: Contact) -> dict[str, str]:
@@ -391,6 +332,20 @@ def _needs_escalation(contact: Contact) -> bool:
 
 def _finish(contact: Contact, actor) -> None:
     """Complete a draft (locked or created in this transaction) and save it."""
+    _complete_fields(contact)
+    if _needs_escalation(contact):
+        from cpims.helpline.handover import contact_escalate
+
+        contact.save()
+        contact_escalate(actor=actor, contact=contact)
+        contact.refresh_from_db()
+    if not contact.outcome:
+        contact.outcome = _default_outcome(contact)
+    contact.save()
+
+
+def _complete_fields(contact: Contact) -> None:
+    """Check a draft can be completed and set what completing it sets (nothing written)."""
     problems = contact_problems(contact)
     if problems:
         raise ValidationError(problems)
@@ -402,24 +357,14 @@ def _finish(contact: Contact, actor) -> None:
     if contact.callback_requested and not contact.callback_number:
         contact.callback_number = contact.caller_phone
     if contact.caller_phone:
-        contact.is_repeat = (
-            Contact.objects.filter(
-                caller_phone=contact.caller_phone,
-                status=Status.COMPLETED,
-                started_at__lt=contact.started_at,
-            )
-            .exclude(pk=contact.pk)
-            .exists()
+        earlier = Contact.objects.filter(
+            caller_phone=contact.caller_phone,
+            status=Status.COMPLETED,
+            started_at__lt=contact.started_at,
         )
-    if _needs_escalation(contact):
-        from cpims.helpline.handover import contact_escalate
-
-        contact.save()
-        contact_escalate(actor=actor, contact=contact)
-        contact.refresh_from_db()
-    if not contact.outcome:
-        contact.outcome = _default_outcome(contact)
-    contact.save()
+        if contact.pk is not None:
+            earlier = earlier.exclude(pk=contact.pk)
+        contact.is_repeat = earlier.exists()
 
 
 def _default_outcome(contact: Contact) -> str:
@@ -447,27 +392,39 @@ def contact_discard(*, actor, contact: Contact, reason: str = "") -> Contact:
 
 
 @transaction.atomic
-def contact_create(*, actor, data: ContactData, complete: bool = True, **start) -> Contact:
+def contact_create(
+    *,
+    actor,
+    data: ContactData,
+    complete: bool = True,
+    taxonomy_version: TaxonomyVersion | None = None,
+    **start,
+) -> Contact:
     """A whole contact in one call (the API): start, fill in, and (by default) complete — the
     same steps and audit entries as the screen's start, autosave and complete.
+    `taxonomy_version`: the version `data` was read against (default: the current one).
 
-    The draft is created here, so nobody else can hold it: no re-reads under lock and no rows
-    to replace. The audit entries are written last: the audit chain's head row is locked
-    until commit and every audited write in the system waits for it, so holding it for the
-    whole contact (as `contact_start` first would) caps contact creation at one at a time."""
-    contact = _new_draft(actor=actor, **start)
-    _fill(contact, actor=actor, data=data, new=True)
-    if not complete:
+    The contact is new, so nobody else can hold it: no re-reads under lock and no rows to
+    replace. A contact completed here is written once, as completed, with its rows; its
+    snapshot comes from the rows written, and it returns with its relations loaded (the API
+    answers with them). The audit entries are written last, together: the audit chain's head
+    row is locked until commit and every audited write in the system waits for it."""
+    contact = _draft(actor=actor, taxonomy_version=taxonomy_version, **start)
+    categories = _fill_fields(contact, actor=actor, data=data)
+    if complete and contact.urgency != Urgency.EMERGENCY:
+        _complete_fields(contact)
+        contact.outcome = contact.outcome or _default_outcome(contact)
         contact.save()
-        _audit_started(contact, actor)
+        written = rows_write(contact, data, categories, new=True)
+        relations_prime(contact, written)
+        snapshot = {**_own_snapshot(contact), **snapshot_of_written(written)}
+        completed = _entry(contact, "contact_completed", **snapshot)
+        audit_record_many(actor=actor, entries=[_started(contact), completed])
         return contact
-    if contact.urgency == Urgency.EMERGENCY:
-        _audit_started(contact, actor)  # before the escalation's own entries, in order
+    contact.save()
+    rows_write(contact, data, categories, new=True)
+    _audit_started(contact, actor)  # before an escalation's own entries, in order
+    if complete:
         _finish(contact, actor)
-        snapshot = _snapshot(contact)
-    else:
-        _finish(contact, actor)
-        snapshot = _snapshot(contact)  # read before the chain is locked
-        _audit_started(contact, actor)
-    _audit(contact, actor, "contact_completed", **snapshot)
+        _audit(contact, actor, "contact_completed", **_snapshot(contact))
     return contact

@@ -10,9 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cpims.audit.models import AuditEvent
-from cpims.audit.services import audit_chain_verify
+from cpims.audit.services import _jsonable, audit_chain_verify
 from cpims.helpline.models import Contact, ContactChild
 from cpims.helpline.selectors import caller_lookup
+from cpims.helpline.services import _snapshot
 from tests.cases.helpers import team
 from tests.helpline.helpers import counsellor, data_contact
 from tests.registry.helpers import make_person
@@ -67,7 +68,60 @@ def test_the_audit_chain_is_locked_only_for_the_end_of_a_contact(places):
     first_lock = next(i for i, s in enumerate(sql) if "audit_auditchainhead" in s)
     held = [s for s in sql[first_lock:] if not s.upper().startswith(("SAVEPOINT", "RELEASE"))]
     assert all("audit_" in s for s in held), held
-    assert len(held) == 6  # 2 entries × (read the head, append, move the head)
+    assert len(held) == 3  # both entries: read the head, append the two, move the head
+
+
+def test_a_whole_contact_is_written_once_and_its_snapshot_equals_reading_it_back(places):
+    """The completed contact is INSERTed as completed (no UPDATE after), and the snapshot
+    built from the rows written is what reading them back gives."""
+    with CaptureQueriesContext(connection) as captured:
+        contact = data_contact(
+            counsellor(),
+            caller_phone=PHONE,
+            children=[(12, "M", "110751", "Бат"), (9, "F", "110751")],
+            narrative="...",
+        )
+    writes = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith(("INSERT", "UPDATE")) and 'helpline_contact" ' in q["sql"]
+    ]
+    assert [sql.split(None, 1)[0] for sql in writes] == ["INSERT"], writes
+    done = AuditEvent.objects.get(action="helpline.contact_completed", object_id=str(contact.pk))
+    fresh = Contact.objects.get(pk=contact.pk)
+    assert done.changes == _jsonable(_snapshot(fresh))
+    assert [c["name"] for c in done.changes["children"]] == ["Бат", "Хүүхэд 1"]
+
+
+CHILD = {"name": "Тэмүүлэн", "age_years": 9, "sex": "F", "location": "110751"}
+
+
+def test_a_data_contact_is_answered_from_what_was_written_as_a_read_returns_it(places):
+    make_person(given_name="Оюун", place="110751", phones=[PHONE])
+    client = Client()
+    client.force_login(counsellor())
+    body = {
+        "caller_phone": "9911 2233",
+        "caller_location": "110751",
+        "urgency": "high",
+        "primary_category": "violence.physical",
+        "categories": ["violence.physical", "violence.sexual"],
+        "actions": ["counselling", "information", "counselling"],
+        "vulnerable_groups": ["single_parent"],
+        "children": [CHILD, {**CHILD, "name": "Ану", "location": None}],
+        "perpetrators": [{"description": "хойд эцэг", "relationship": "step_parent"}],
+        "narrative": "...",
+    }
+    with CaptureQueriesContext(connection) as captured:
+        created = client.post("/api/v1/contacts/", body, content_type="application/json")
+    assert created.status_code == 201, created.content
+    answer = created.json()
+    assert answer == client.get(f"/api/v1/contacts/{answer['id']}/").json()
+    assert answer["categories"] == ["violence.physical", "violence.sexual"]
+    assert answer["actions"] == ["counselling", "information"]
+    assert [c["name"] for c in answer["children"]] == ["Тэмүүлэн", "Ану"]
+    reads = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT")]
+    assert not [sql for sql in reads if 'FROM "helpline_contact' in sql], reads
 
 
 def test_the_lookup_endpoint_costs_the_same_for_3_or_10_earlier_contacts(places):
