@@ -68,16 +68,18 @@ def service_is_stale(service: Service) -> bool:
     )
 
 
-def referrals_visible_to(user) -> QuerySet[Referral]:
+def referrals_visible_to(user, *, visible=None) -> QuerySet[Referral]:
     """Providers see referrals addressed to their agency (and only their shared fields);
-    case workers see referrals on cases they can see."""
+    case workers see referrals on cases they can see (`visible`: the reader's own
+    `cases_visible_to(user)` when the caller has it already)."""
     if not user.is_authenticated:
         return Referral.objects.none()
     mine = Q(pk__in=[])
     if user.has_capability("referrals.receive") and user.agency_id:
         mine |= Q(to_agency_id=user.agency_id, external=False)
     if user.has_capability("cases.view"):
-        mine |= Q(case__in=cases_visible_to(user).values("pk"))
+        cases = cases_visible_to(user) if visible is None else visible
+        mine |= Q(case__in=cases.values("pk"))
     return Referral.objects.filter(mine).select_related("service", "to_agency", "case")
 
 
