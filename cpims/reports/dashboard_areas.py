@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cpims.cases.choices import Risk, TaskKind
 from cpims.cases.models import Task
-from cpims.cases.selectors import case_list
+from cpims.cases.selectors import awaiting_referral, case_list, with_overdue_steps
 from cpims.finance.money import percent
 from cpims.geo.models import Location
 from cpims.referrals.choices import DeclineReason, ServiceType, Status
@@ -36,11 +36,23 @@ def area_key(path: str | None, place: Location) -> str:
     return path[len(place.path) :].split("/", 1)[0]
 
 
-def by_area(qs: QuerySet, path_field: str, place: Location, **aggregates) -> dict[str, Counter]:
-    """Aggregates grouped by the area one level below `place` (one query, grouped by place)."""
+def places_within(place: Location) -> dict[int, str]:
+    """Path of every place inside `place` (and of `place` itself), by id."""
+    return dict(Location.objects.filter(path__startswith=place.path).values_list("pk", "path"))
+
+
+def by_area(
+    qs: QuerySet, location_field: str, place: Location, paths: dict[int, str], **aggregates
+) -> dict[str, Counter]:
+    """Aggregates grouped by the area one level below `place` (one query, grouped by the
+    records' own location column: no join to the places, whose path prefix the database
+    misestimates; `paths` from `places_within(place)` folds them into areas). Places where
+    every aggregate is zero are left out (they add nothing, and must not make a row)."""
     out: dict[str, Counter] = defaultdict(Counter)
-    for row in qs.order_by().values(path_field).annotate(**aggregates):
-        key = area_key(row[path_field], place)
+    for row in qs.order_by().values(location_field).annotate(**aggregates):
+        if not any(row[name] for name in aggregates):
+            continue
+        key = area_key(paths.get(row[location_field]), place)
         for name in aggregates:
             out[key][name] += row[name] or 0
     return out
@@ -106,43 +118,47 @@ def service_gaps(place: Location, areas: list[Location]) -> dict[str, list[str]]
     return gaps
 
 
-def area_section(user, period) -> dict:
+def area_section(user, period, visible) -> dict:
     """The officer's area by soum/khoroo: open and high-risk cases, cases with overdue steps,
     first responses and initial assessments on time (%), referrals sent and answered, cases
     waiting on a referral, service gaps. Only cases the officer can see (`case_list` →
-    `cases_visible_to`)."""
+    `cases_visible_to`; `visible` is the reader's, looked up once for the page). The case
+    figures are one query, each counting with the condition of its list's filter."""
     place = user.scope
     areas = areas_of(place)
-    path = "location__path"
-    open_cases = by_area(
-        case_list(user, status="open", place=place.code),
-        path,
+    paths = places_within(place)
+    in_place = case_list(user, place=place.code, visible=visible)
+    is_open = Q(is_open=True)
+    cases = by_area(
+        in_place,
+        "location",
         place,
-        open=Count("pk"),
-        high=Count("pk", filter=Q(risk=Risk.HIGH)),
+        paths,
+        open=Count("pk", filter=is_open),
+        high=Count("pk", filter=is_open & Q(risk=Risk.HIGH)),
+        overdue=Count("pk", filter=with_overdue_steps()),
+        waiting=Count("pk", filter=awaiting_referral()),
     )
-    overdue = by_area(case_list(user, place=place.code, overdue=True), path, place, n=Count("pk"))
-    waiting = by_area(
-        case_list(user, place=place.code, referral="awaiting"), path, place, n=Count("pk")
-    )
-    visible = case_list(user, place=place.code).order_by().values("pk")
+    in_place = in_place.order_by().values("pk")
     responses = by_area(
         _settled(
-            Task.objects.filter(case__in=visible),
+            Task.objects.filter(case__in=in_place),
             period,
             [TaskKind.FIRST_RESPONSE, TaskKind.INITIAL_ASSESSMENT],
         ),
-        "case__location__path",
+        "case__location",
         place,
+        paths,
         total=Count("pk", filter=FIRST),
         on_time=Count("pk", filter=FIRST & ON_TIME),
         assessments=Count("pk", filter=ASSESSMENT),
         assessments_on_time=Count("pk", filter=ASSESSMENT & ON_TIME),
     )
     referrals = by_area(
-        referrals_visible_to(user).filter(period.q("sent_at"), case__in=visible),
-        "case__location__path",
+        referrals_visible_to(user, visible=visible).filter(period.q("sent_at"), case__in=in_place),
+        "case__location",
         place,
+        paths,
         sent=Count("pk"),
         accepted=Count("pk", filter=Q(status__in=ACCEPTED)),
         declined=Count("pk", filter=Q(status=Status.DECLINED)),
@@ -150,9 +166,7 @@ def area_section(user, period) -> dict:
             "pk", filter=Q(status=Status.DECLINED, decline_reason=DeclineReason.NO_CAPACITY)
         ),
     )
-    tables = [open_cases, overdue, waiting, responses, referrals]
-    tables = [_fold_unknown(t, areas) for t in tables]
-    open_cases, overdue, waiting, responses, referrals = tables
+    tables = [_fold_unknown(t, areas) for t in [cases, responses, referrals]]
     gaps = service_gaps(place, areas)
     used = set().union(*[t.keys() for t in tables])
     rows = []
@@ -180,17 +194,19 @@ def _sum(table: dict[str, Counter]) -> Counter:
     return total
 
 
-def _area_row(code, name, o, overdue, waiting, responses, referrals, cases_url) -> AreaRow:
+def _area_row(code, name, cases, responses, referrals, cases_url) -> AreaRow:
     answered = referrals.get("accepted", 0) + referrals.get("declined", 0)
     return AreaRow(
         code,
         name,
         {
-            "open": Figure(_("Open cases"), o.get("open", 0), cases_url(status="open")),
+            "open": Figure(_("Open cases"), cases.get("open", 0), cases_url(status="open")),
             "high": Figure(
-                _("High risk"), o.get("high", 0), cases_url(status="open", risk=Risk.HIGH)
+                _("High risk"), cases.get("high", 0), cases_url(status="open", risk=Risk.HIGH)
             ),
-            "overdue": Figure(_("With overdue steps"), overdue.get("n", 0), cases_url(overdue=1)),
+            "overdue": Figure(
+                _("With overdue steps"), cases.get("overdue", 0), cases_url(overdue=1)
+            ),
             "on_time": Figure(
                 _("First responses on time (%)"),
                 percent(responses.get("on_time", 0), responses.get("total", 0)),
@@ -207,7 +223,7 @@ def _area_row(code, name, o, overdue, waiting, responses, referrals, cases_url) 
             "no_capacity": Figure(_("Declined: no capacity"), referrals.get("no_capacity", 0)),
             "waiting": Figure(
                 _("Cases waiting on a referral"),
-                waiting.get("n", 0),
+                cases.get("waiting", 0),
                 cases_url(referral="awaiting"),
             ),
         },
@@ -229,10 +245,12 @@ def national_counts(place: Location, period) -> dict[str, dict[str, Counter]]:
     """The counts behind the national section, by area key (before folding): what a snapshot
     of the section keeps."""
     counting = Counting(place)
+    paths = places_within(place)
     responses = by_area(
         _settled_first_responses(counting.tasks(), period),
-        "case__location__path",
+        "case__location",
         place,
+        paths,
         on_time=Count("pk", filter=ON_TIME),
         total=Count("pk"),
     )
@@ -243,19 +261,25 @@ def national_counts(place: Location, period) -> dict[str, dict[str, Counter]]:
     )
     data = {
         "cases": by_area(
-            counting.cases().filter(period.q("opened_at")), "location__path", place, n=Count("pk")
+            counting.cases().filter(period.q("opened_at")),
+            "location",
+            place,
+            paths,
+            n=Count("pk"),
         ),
         "contacts": by_area(
             counting.contacts().filter(period.q("started_at")),
-            "caller_location__path",
+            "caller_location",
             place,
+            paths,
             n=Count("pk"),
         ),
         "first_response": responses,
         "acceptance": by_area(
             answered,
-            "case__location__path",
+            "case__location",
             place,
+            paths,
             accepted=Count("pk", filter=Q(status__in=ACCEPTED)),
             declined=Count("pk", filter=Q(status=Status.DECLINED)),
         ),

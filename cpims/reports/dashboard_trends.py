@@ -96,12 +96,14 @@ def month_url(user, key: str, start: date, suppressed: bool) -> str | None:
     )
 
 
-def _sources(user) -> dict[str, tuple[QuerySet, str, bool]]:
-    """Each series the reader may see: (queryset, date field, suppressed)."""
+def _sources(user, visible=None) -> dict[str, tuple[QuerySet, str, bool]]:
+    """Each series the reader may see: (queryset, date field, suppressed). `visible`: the
+    reader's `cases_visible_to(user)` when the page has it already."""
     sources = {}
     place = user.scope if can_aggregate(user) else None
     if user.has_capability("cases.view"):
-        sources["cases"] = (cases_visible_to(user), "opened_at", False)
+        cases = cases_visible_to(user) if visible is None else visible
+        sources["cases"] = (cases, "opened_at", False)
     elif place is not None:
         sources["cases"] = (*aggregate_source(place, "cases"), True)
     if is_helpline_staff(user):
@@ -128,10 +130,10 @@ def _counts(user, key: str, qs, field: str, suppressed: bool, months) -> tuple[l
     return per_month(qs, field, months), None
 
 
-def trends_for(user, only: str = "") -> list[Trend]:
+def trends_for(user, only: str = "", *, visible=None) -> list[Trend]:
     months = month_starts()
     trends = []
-    for key, (qs, field, suppressed) in _sources(user).items():
+    for key, (qs, field, suppressed) in _sources(user, visible).items():
         if only and key != only:
             continue
         counts, as_of = _counts(user, key, qs, field, suppressed, months)

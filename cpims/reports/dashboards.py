@@ -16,10 +16,12 @@ from django.utils.translation import gettext_lazy as _
 from cpims.cases.choices import Risk, Stage
 from cpims.cases.selectors import (
     approvals_waiting_for,
+    awaiting_referral,
     case_list,
     due_buckets,
     overdue_tasks_visible_to,
     tasks_for_user,
+    without_approved_plan,
 )
 from cpims.helpline.choices import Status as ContactStatus
 from cpims.helpline.contact_filters import filter_contacts
@@ -127,23 +129,28 @@ TASK_LABELS = {
 }
 
 
-def worker_section(user) -> Section:
+def worker_section(user, visible) -> Section:
+    """`visible`: the reader's `cases_visible_to(user)`, looked up once for the whole page."""
     buckets = due_buckets()
-    tasks = tasks_for_user(user).aggregate(
+    tasks = tasks_for_user(user, visible=visible).aggregate(
         **{name: Count("pk", filter=q) for name, q in buckets.items()}
     )
     task_figures = [
         Figure(TASK_LABELS[name], tasks[name], list_url(user, "cases:tasks", due=name), name)
         for name in buckets
     ]
-    mine = case_list(user, status="open", worker="me")
+    mine = case_list(user, status="open", worker="me", visible=visible)
     risk: dict[str, int] = {}
     stage: dict[str, int] = {}
-    for risk_code, stage_code, n in (
-        mine.order_by().values_list("risk", "stage").annotate(n=Count("pk"))
+    waiting = 0  # the list's `referral=awaiting` condition, counted in the same query
+    for risk_code, stage_code, n, awaiting in (
+        mine.order_by()
+        .values_list("risk", "stage")
+        .annotate(n=Count("pk"), waiting=Count("pk", filter=awaiting_referral()))
     ):
         risk[risk_code] = risk.get(risk_code, 0) + n
         stage[stage_code] = stage.get(stage_code, 0) + n
+        waiting += awaiting
 
     def cases_url(**query):
         return list_url(user, "cases:list", status="open", worker="me", **query)
@@ -157,7 +164,6 @@ def worker_section(user) -> Section:
         for code, label in Stage.choices
         if code != Stage.CLOSED
     ]
-    waiting = case_list(user, status="open", worker="me", referral="awaiting").count()
     return Section(
         "worker",
         _("My casework"),
@@ -186,20 +192,27 @@ def worker_section(user) -> Section:
 TEAM_ROWS = 50
 
 
-def supervisor_section(user) -> Section:
-    open_cases = case_list(user, status="open").order_by()
-    rows = (
+def supervisor_section(user, visible) -> Section:
+    """One query over the open cases the reader sees, grouped by worker, counts the team table
+    and the high-risk cases without an approved plan (the list's `plan=none` condition)."""
+    open_cases = case_list(user, status="open", visible=visible).order_by()
+    rows = list(
         open_cases.values(
             "assigned_worker",
             "assigned_worker__first_name",
             "assigned_worker__last_name",
             "assigned_worker__username",
+        ).annotate(
+            n=Count("pk"),
+            high=Count("pk", filter=Q(risk=Risk.HIGH)),
+            no_plan=Count("pk", filter=Q(risk=Risk.HIGH) & without_approved_plan()),
         )
-        .annotate(n=Count("pk"), high=Count("pk", filter=Q(risk=Risk.HIGH)))
-        .order_by("-n", "assigned_worker")[:TEAM_ROWS]
     )
+    no_plan = sum(row["no_plan"] for row in rows)
+    # busiest first; "not assigned" after the workers with as many cases
+    rows.sort(key=lambda r: (-r["n"], r["assigned_worker"] is None, r["assigned_worker"] or 0))
     team = []
-    for row in rows:
+    for row in rows[:TEAM_ROWS]:
         worker = row["assigned_worker"]
         name = " ".join(
             p for p in (row["assigned_worker__first_name"], row["assigned_worker__last_name"]) if p
@@ -220,7 +233,6 @@ def supervisor_section(user) -> Section:
                 ),
             }
         )
-    no_plan = case_list(user, status="open", risk=Risk.HIGH, plan="none").count()
     return Section(
         "supervisor",
         _("My team"),
@@ -230,13 +242,13 @@ def supervisor_section(user) -> Section:
                 [
                     Figure(
                         _("Overdue steps"),
-                        overdue_tasks_visible_to(user).count(),
+                        overdue_tasks_visible_to(user, visible=visible).count(),
                         list_url(user, "cases:tasks", anchor="overdue"),
                         "overdue-steps",
                     ),
                     Figure(
                         _("Approvals waiting for you"),
-                        approvals_waiting_for(user).count(),
+                        approvals_waiting_for(user, visible=visible).count(),
                         list_url(user, "cases:tasks", anchor="approvals"),
                         "approvals",
                     ),

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from cpims.audit.services import audit_record
+from cpims.cases.selectors import cases_visible_to
 from cpims.reports.dashboard_areas import area_section, national_section
 from cpims.reports.dashboard_trends import trends_for
 from cpims.reports.dashboards import (
@@ -19,7 +20,7 @@ from cpims.reports.selectors import can_aggregate
 from cpims.reports.views import period_of
 
 
-def sections_for(user, period) -> dict:
+def sections_for(user, period, visible=None) -> dict:
     """Which sections a reader gets, by capability:
     - `helpline.contact`: their contacts today, callbacks due, their escalations;
     - `cases.edit`: their tasks by urgency, caseload by risk and stage, referrals waiting;
@@ -28,17 +29,20 @@ def sections_for(user, period) -> dict:
     - `cases.view_area` with a scope: their area by soum/khoroo (records they may see);
     - `reports.aggregate` without `cases.view_area`: the areas of their scope, aggregate and
       suppressed (the national analyst);
-    - links to the finance dashboard (`finance.view`) and the helpline board."""
+    - links to the finance dashboard (`finance.view`) and the helpline board.
+    The reader's visible cases (`cases_visible_to`) are looked up once for every section."""
     has = user.has_capability
+    if visible is None:
+        visible = cases_visible_to(user)
     sections: dict = {}
     if has("helpline.contact"):
         sections["counsellor"] = counsellor_section(user)
     if has("cases.edit"):
-        sections["worker"] = worker_section(user)
+        sections["worker"] = worker_section(user, visible)
     if has("cases.approve"):
-        sections["supervisor"] = supervisor_section(user)
+        sections["supervisor"] = supervisor_section(user, visible)
     if has("cases.view_area") and user.scope_id:
-        sections["area"] = area_section(user, period)
+        sections["area"] = area_section(user, period, visible)
     elif can_aggregate(user):
         sections["national"] = national_section(user, user.scope, period)
     links = [
@@ -62,7 +66,8 @@ def _national(user) -> bool:
 @login_required
 def my_dashboard(request):
     form, period, _code = period_of(request)
-    sections = sections_for(request.user, period)
+    visible = cases_visible_to(request.user)  # one visibility lookup for the whole page
+    sections = sections_for(request.user, period, visible)
     return render(
         request,
         "reports/dashboards/my.html",
@@ -70,7 +75,7 @@ def my_dashboard(request):
             "form": form,
             "period": period,
             "sections": sections,
-            "trends": trends_for(request.user),
+            "trends": trends_for(request.user, visible=visible),
             "query": request.GET.urlencode(),
         },
     )

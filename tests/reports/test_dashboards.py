@@ -429,3 +429,17 @@ def test_the_navigation_marks_only_my_dashboard_as_current(world):
     assert active == ["/reports/my/"]
     active = [i["url"] for i in navigation_for(officer, "/reports/indicators/CM1/") if i["active"]]
     assert active == ["/reports/"]
+
+
+def test_the_officers_dashboard_looks_visibility_up_once(world, django_assert_max_num_queries):
+    """The capital officer's page (worker, supervisor and area sections, trends) made 54
+    queries when each figure looked the reader's visibility up again and counted alone; now
+    visibility is looked up once and figures over the same cases share a query."""
+    officer = make_user(role="cp_officer", scope="11", agency=team("mdt-bayangol-1", "110751"))
+    client = client_for(officer)
+    client.get("/reports/my/")  # warm caches (session, role, capabilities)
+    with django_assert_max_num_queries(26) as queries:
+        response = client.get("/reports/my/")
+    assert response.status_code == 200
+    visibility_lookups = [q for q in queries.captured_queries if "cases_accessgrant" in q["sql"]]
+    assert len(visibility_lookups) == 1
