@@ -23,8 +23,9 @@ persons) and categories, some linked to cases.
 2. Throughput: gunicorn (``deploy/gunicorn.conf.py``, 4 sync workers) on loopback, N client
    threads with ``http.client`` connections (kept open where the server allows: sync workers
    close each connection after one response, so each request reconnects on loopback) and an
-   API token of a counsellor, POSTing a counselling contact (/api/v1/contacts/) and a
-   one-click contact (/api/v1/contacts/quick/) for ``--duration`` seconds each; then the raw
+   API token of a counsellor, POSTing a counselling contact (/api/v1/contacts/), a
+   one-click contact (/api/v1/contacts/quick/) and the line's mix of the two (a quarter
+   counselling, from the call-type shares below) for ``--duration`` seconds each; then the raw
    baseline: the same rows INSERTed and COMMITted one contact at a time through psycopg with
    the same concurrency, and once more with a hash-chained audit row written under a locked
    head row (the pattern of ``audit_record``: the ceiling any audited write can reach).
@@ -79,6 +80,9 @@ CALL_TYPES = {
     "unanswered": 9,
 }
 QUICK_TYPES = ["hang_up", "silent", "blank", "prank", "wrong_number"]
+# The line's mix through the API: counselling contacts among those a counsellor records (the
+# unanswered ones come from the telephony link, not from a POST).
+DATA_SHARE = CALL_TYPES["data"] / (sum(CALL_TYPES.values()) - CALL_TYPES["unanswered"])
 # Mobile prefixes the phone normaliser accepts; lookups of unknown numbers use 77/76 numbers,
 # which the generated callers never have.
 MOBILE_PREFIXES = ["80", "83", "85", "86", "88", "89", "90", "91", "94", "95", "96", "99"]
@@ -910,7 +914,8 @@ def drive(clients: int, duration: float, work) -> dict:
     }
 
 
-def api_work(port: int, token: str, path: str, make_body):
+def api_work(port: int, token: str, choose):
+    """POSTs of what `choose(rng)` returns: (path, body)."""
     headers = {
         "Authorization": f"Token {token}",
         "Content-Type": "application/json",
@@ -922,7 +927,8 @@ def api_work(port: int, token: str, path: str, make_body):
         if conn is None:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             state["conn"], state["close"] = conn, conn.close
-        conn.request("POST", path, json.dumps(make_body()).encode(), headers)
+        path, body = choose(rng)
+        conn.request("POST", path, json.dumps(body).encode(), headers)
         response = conn.getresponse()
         payload = response.read()
         if response.getheader("Connection", "").lower() == "close":
@@ -981,7 +987,7 @@ def raw_work(url: str, kind: str, ids: dict):
                     "UPDATE bench_chain_head SET seq = %s, hash = %s WHERE id = 1",
                     [seq + 1, digest],
                 )
-            elif kind == "quick":
+            elif kind == "quick" or (kind == "mix" and rng.random() >= DATA_SHARE):
                 cur.execute(contact_sql, quick_row(rng))
             else:
                 cats = rng.sample(ids["categories"], 2)
@@ -1105,13 +1111,11 @@ def throughput_benchmark(args, url: str, token: str, user) -> dict:
     var_dir = tempfile.mkdtemp(prefix="cpims-hbench-")
     proc, port = start_gunicorn(url, args.app_workers, var_dir)
     try:
-        for label, path, body in (
-            ("data", "/api/v1/contacts/", data_body),
-            ("quick", "/api/v1/contacts/quick/", quick_body),
-        ):
-            drive(args.clients, 2, api_work(port, token, path, body))  # warm-up
+        for label in PHASES:
+            choose = api_choice(label, data_body, quick_body)
+            drive(args.clients, 2, api_work(port, token, choose))  # warm-up
             cpu0 = tree_cpu_seconds(proc.pid)
-            result = drive(args.clients, args.duration, api_work(port, token, path, body))
+            result = drive(args.clients, args.duration, api_work(port, token, choose))
             result["server_cpu_s"] = round(tree_cpu_seconds(proc.pid) - cpu0, 1)
             result["server_cpu_ms_per_request"] = round(
                 result["server_cpu_s"] * 1000 / max(1, result["requests"]), 1
@@ -1132,14 +1136,27 @@ def throughput_benchmark(args, url: str, token: str, user) -> dict:
             "contact_id bigint, prev_hash text, hash text)"
         )
         conn.execute("INSERT INTO bench_chain_head VALUES (1, 0, '') ON CONFLICT DO NOTHING")
-    for label in ("data", "quick", "quick_chained"):
+    for label in (*PHASES, "quick_chained"):
         result = drive(args.clients, args.duration, raw_work(url, label, ids))
         results[f"raw_{label}"] = result
         print(f"raw {label}: {json.dumps(result, ensure_ascii=False)}", flush=True)
-    for label, app_label in (("data", "data"), ("quick", "quick"), ("quick_chained", "quick")):
+    for label, app_label in (*((p, p) for p in PHASES), ("quick_chained", "quick")):
         app, raw = results[f"app_{app_label}"], results[f"raw_{label}"]
         results[f"ratio_{label}"] = round(raw["rate"] / app["rate"], 2) if app["rate"] else None
     return results
+
+
+PHASES = ("data", "quick", "mix")
+DATA_PATH, QUICK_PATH = "/api/v1/contacts/", "/api/v1/contacts/quick/"
+
+
+def api_choice(label: str, data_body, quick_body):
+    def choose(rng: random.Random) -> tuple[str, dict]:
+        if label == "data" or (label == "mix" and rng.random() < DATA_SHARE):
+            return DATA_PATH, data_body()
+        return QUICK_PATH, quick_body()
+
+    return choose
 
 
 def print_throughput(args, res: dict) -> None:
@@ -1155,8 +1172,10 @@ def print_throughput(args, res: dict) -> None:
     names = {
         "app_data": "API, counselling contact (POST /api/v1/contacts/)",
         "app_quick": "API, one-click contact (POST /api/v1/contacts/quick/)",
+        "app_mix": f"API, the line's mix ({DATA_SHARE:.0%} counselling, the rest one-click)",
         "raw_data": "raw psycopg, the same rows, one transaction per contact",
         "raw_quick": "raw psycopg, one INSERT + COMMIT per contact",
+        "raw_mix": "raw psycopg, the same mix of rows",
         "raw_quick_chained": "raw psycopg, INSERT + hash-chained audit row (head locked) + COMMIT",
     }
     for key, name in names.items():
@@ -1167,12 +1186,13 @@ def print_throughput(args, res: dict) -> None:
             f"| {r['errors']} | {r['client_cores']} | {server} | {r['machine_busy']} % "
             f"| {r['load_avg']} |"
         )
-    for label in ("data", "quick"):
+    for label in PHASES:
         if res[f"app_{label}"]["error_sample"]:
             print(f"\nfirst {label} error: {res[f'app_{label}']['error_sample']}")
     print(
-        f"\nraw/app throughput: counselling {res['ratio_data']}x, one-click {res['ratio_quick']}x"
-        f" (one-click against the chained raw insert: {res['ratio_quick_chained']}x)"
+        f"\nraw/app throughput: counselling {res['ratio_data']}x, one-click {res['ratio_quick']}x,"
+        f" mix {res['ratio_mix']}x (one-click against the chained raw insert:"
+        f" {res['ratio_quick_chained']}x)"
     )
 
 
@@ -1262,7 +1282,7 @@ def summary(args, report: dict) -> None:
         )
     if "throughput" in report:
         res = report["throughput"]
-        for label in ("data", "quick"):
+        for label in PHASES:
             app, raw = res[f"app_{label}"], res[f"raw_{label}"]
             ok = "OK" if app["rate"] >= TARGET_RATE else "BELOW TARGET"
             print(
