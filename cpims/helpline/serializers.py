@@ -182,8 +182,9 @@ class ContactWriteSerializer(PrebuiltSerializer):
     caller_phone = serializers.CharField(required=False, allow_blank=True, max_length=40)
     caller_age = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     caller_sex = serializers.ChoiceField(choices=ChildSex.choices, required=False)
-    caller_location = serializers.SlugRelatedField(
-        slug_field="code", queryset=Location.objects.all(), required=False, allow_null=True
+    # Places by code, read together with the children's in `to_data` (one query).
+    caller_location = serializers.CharField(
+        required=False, allow_null=True, allow_blank=True, max_length=20
     )
     urgency = serializers.ChoiceField(choices=Urgency.choices, required=False)
     outcome = serializers.ChoiceField(choices=Outcome.choices, required=False, allow_blank=True)
@@ -239,12 +240,12 @@ class ContactWriteSerializer(PrebuiltSerializer):
         persons = {p.pk: p for p in visible.filter(pk__in=person_ids)}
         if person_ids - set(persons):
             raise serializers.ValidationError({"children": ["unknown person"]})
-        places = {
-            loc.code: loc
-            for loc in Location.objects.filter(
-                code__in=[c.get("location") for c in data.get("children", []) if c.get("location")]
-            )
-        }
+        place_codes = [c.get("location") for c in data.get("children", []) if c.get("location")]
+        if data.get("caller_location"):
+            place_codes.append(data["caller_location"])
+        places = {loc.code: loc for loc in Location.objects.filter(code__in=place_codes)}
+        if data.get("caller_location") and data["caller_location"] not in places:
+            raise serializers.ValidationError({"caller_location": ["unknown place"]})
         children = None
         if "children" in data:
             children = []
@@ -277,7 +278,11 @@ class ContactWriteSerializer(PrebuiltSerializer):
         chosen = [found[c] for c in data.get("categories", [])]
         has_categories = "categories" in data or "primary_category" in data
         return ContactData(
-            fields={k: data[k] for k in SIMPLE if k in data},
+            fields={
+                k: places.get(data[k]) if k == "caller_location" else data[k]
+                for k in SIMPLE
+                if k in data
+            },
             categories=chosen if has_categories else None,
             primary_category=found.get(data.get("primary_category") or ""),
             actions=data.get("actions"),

@@ -47,6 +47,7 @@ def test_create_a_full_contact_and_read_it_back(setting):
     assert body["primary_category"] == "violence.bullying"
     assert set(body["categories"]) == {"violence.bullying", "peer.classmates"}
     assert body["children"][0]["location"] == "110751"
+    assert body["caller_location"] is None
     assert body["taxonomy_version"] and body["form_version"]
     assert client.get(f"/api/v1/contacts/{body['id']}/").json()["id"] == body["id"]
 
@@ -61,6 +62,12 @@ def test_invalid_input_is_refused(setting):
     assert bad.status_code == 400
     missing = client.post("/api/v1/contacts/", {}, content_type="application/json")
     assert missing.status_code == 400 and "categories" in missing.json()
+    nowhere = client.post(
+        "/api/v1/contacts/",
+        {"primary_category": "violence.bullying", "caller_location": "999999"},
+        content_type="application/json",
+    )
+    assert nowhere.status_code == 400 and nowhere.json() == {"caller_location": ["unknown place"]}
     assert not Contact.objects.exists()
 
 
