@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db import connection
+from django.db.models import Func, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from cpims.cases.models import Case, CaseChild
@@ -31,26 +32,31 @@ def is_helpline_staff(user) -> bool:
     return user.is_authenticated and any(user.has_capability(c) for c in HELPLINE_CAPABILITIES)
 
 
-def contacts_visible_to(user) -> QuerySet[Contact]:
+def contacts_visible_to(user, *, cases: QuerySet[Case] | None = None) -> QuerySet[Contact]:
     """- helpline staff (`helpline.contact` or `helpline.supervise`): every helpline contact;
     - anyone else with `cases.view`: the contacts linked to cases they can see;
-    - nobody else: none."""
+    - nobody else: none.
+    `cases` is the user's own `cases_visible_to(user)` when the caller has it already (one
+    visibility lookup instead of two); never a wider set."""
     if not user.is_authenticated:
         return Contact.objects.none()
     if is_helpline_staff(user):
         return Contact.objects.all()
     if user.has_capability("cases.view"):
-        return Contact.objects.filter(case__in=cases_visible_to(user).values("pk"))
+        cases = cases_visible_to(user) if cases is None else cases
+        return Contact.objects.filter(case__in=cases.values("pk"))
     return Contact.objects.none()
 
 
-def cases_known_to_helpline(user) -> QuerySet[Case]:
+def cases_known_to_helpline(user, *, cases: QuerySet[Case] | None = None) -> QuerySet[Case]:
     """Cases a user may see named on the helpline screens: their own visible cases, plus the
-    cases linked to contacts they can see (a counsellor sees the case their contact opened)."""
-    linked = contacts_visible_to(user).filter(case__isnull=False).values("case_id")
-    return Case.objects.filter(
-        Q(pk__in=cases_visible_to(user).values("pk")) | Q(pk__in=linked)
-    ).select_related("agency", "location")
+    cases linked to contacts they can see (a counsellor sees the case their contact opened).
+    `cases` as in `contacts_visible_to`."""
+    cases = cases_visible_to(user) if cases is None else cases
+    linked = contacts_visible_to(user, cases=cases).filter(case__isnull=False).values("case_id")
+    return Case.objects.filter(Q(pk__in=cases.values("pk")) | Q(pk__in=linked)).select_related(
+        "agency", "location"
+    )
 
 
 def drafts_of(user) -> QuerySet[Contact]:
@@ -153,7 +159,9 @@ def caller_lookup(
     *, user, phone: str = "", person_ids=(), exclude_contact: int | None = None
 ) -> Lookup:
     """Earlier contacts and open cases linked to a phone number or to the children already
-    identified on the contact, within the user's access. Served by indexed columns only."""
+    identified on the contact, within the user's access. Served by indexed columns only, in
+    at most five queries: the number's holders, the persons, the contacts with their count,
+    the open cases' ids and (when there are any) the cases the user may see."""
     result = Lookup()
     if phone.strip():
         try:
@@ -161,71 +169,92 @@ def caller_lookup(
         except PhoneError as exc:
             result.error = exc.message
     person_ids = set(person_ids)
-    contacts = contacts_visible_to(user)
-    by_number = Q(pk__in=[])
     if result.number:
-        by_number = Q(caller_phone=result.number) | Q(callback_number=result.number)
         holders = PersonPhone.objects.filter(number=result.number).values_list(
             "person_id", flat=True
         )[:50]
         person_ids |= set(holders)
-        result.persons = list(persons_visible_to(user).filter(pk__in=person_ids)[:LOOKUP_LIMIT])
-    elif person_ids:
+    if person_ids:
         result.persons = list(persons_visible_to(user).filter(pk__in=person_ids)[:LOOKUP_LIMIT])
     if not (result.number or person_ids):
         return result
-    # One indexed branch per way a contact can match, unioned: an OR across the columns and
-    # the children's subquery makes PostgreSQL scan every contact (a million on a national
-    # line) instead of walking three indexes.
-    branches = [
-        ContactChild.objects.filter(person_id__in=person_ids).order_by().values("contact_id")
-    ]
-    if result.number:
-        branches += [
-            Contact.objects.filter(**{column: result.number}).order_by().values("pk")
-            for column in ("caller_phone", "callback_number")
-        ]
-    ids = branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
-    matching = contacts.exclude(status=Status.DISCARDED)
-    if exclude_contact:
-        matching = matching.exclude(pk=exclude_contact)
-    result.contact_count = matching.filter(pk__in=ids).count()
-    if result.contact_count:
-        result.contacts = _latest_contacts(matching, result.number, person_ids)
-    case_ids = set(
-        CaseChild.objects.filter(person_id__in=person_ids, case__is_open=True).values_list(
-            "case_id", flat=True
-        )[:200]
+    # Outside the helpline, the contacts seen follow the cases seen: that visibility (its own
+    # lookups of grants and team history) is built once, for the contacts and the cases.
+    cases = None if is_helpline_staff(user) else cases_visible_to(user)
+    contacts = contacts_visible_to(user, cases=cases)
+    result.contacts, result.contact_count = _latest_contacts(
+        contacts, result.number, person_ids, exclude_contact
     )
-    if result.number:
-        # case__isnull spelled out so the partial indexes on contacts with a case serve it.
-        case_ids |= set(
-            Contact.objects.filter(by_number, case__isnull=False, case__is_open=True)
-            .order_by()
-            .values_list("case_id", flat=True)[:200]
-        )
-    visible = list(cases_known_to_helpline(user).filter(pk__in=case_ids, is_open=True))
-    result.cases = visible[:LOOKUP_LIMIT]
-    result.hidden_cases = len(case_ids) - len(visible)
+    case_ids = _open_case_ids(result.number, person_ids)
+    if case_ids:
+        known = cases_known_to_helpline(user, cases=cases)
+        visible = list(known.filter(pk__in=case_ids, is_open=True))
+        result.cases = visible[:LOOKUP_LIMIT]
+        result.hidden_cases = len(case_ids) - len(visible)
     return result
 
 
-def _latest_contacts(matching: QuerySet[Contact], number: str, person_ids: set) -> list[Contact]:
-    """The latest LOOKUP_LIMIT of the matches: each branch's latest through its own index,
-    merged here. Sorting all the matches instead reads every contact of a number that has
-    called thousands of times (a prankster, a child who calls daily)."""
-    listed = matching.select_related("primary_category", "counsellor", "case").order_by(
-        "-started_at", "-pk"
-    )
-    branches = []
+def _in_union(branches: list[QuerySet]) -> QuerySet:
+    """The ids of several sliced branches as one subquery. PostgreSQL takes a LIMIT inside a
+    UNION as is; SQLite only inside a subquery of its own."""
+    if not connection.features.supports_slicing_ordering_in_compound:
+        branches = [Contact.objects.filter(pk__in=b).order_by().values("pk") for b in branches]
+    return branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
+
+
+def _latest_contacts(
+    contacts: QuerySet[Contact], number: str, person_ids: set, exclude_contact: int | None
+) -> tuple[list[Contact], int]:
+    """The latest LOOKUP_LIMIT of the matches and how many match, in one query.
+
+    One indexed branch per way a contact can match (the number, the callback number, the
+    children), each with its own latest LOOKUP_LIMIT, unioned: an OR across the columns makes
+    PostgreSQL scan every contact (a million on a national line), and sorting all the matches
+    reads every contact of a number that has called thousands of times. The count rides along
+    as a scalar subquery: no row means no match, so a count of zero needs no query of its own."""
+    matching = contacts.exclude(status=Status.DISCARDED)
+    if exclude_contact:
+        matching = matching.exclude(pk=exclude_contact)
+    newest = ("-started_at", "-pk")
+    ways, every = [], []
     if number:
-        branches += [listed.filter(caller_phone=number), listed.filter(callback_number=number)]
+        ways += [Q(caller_phone=number), Q(callback_number=number)]
+        every += [Contact.objects.filter(way).order_by().values("pk") for way in ways]
     if person_ids:
         about = ContactChild.objects.filter(person_id__in=person_ids).order_by()
-        branches.append(listed.filter(pk__in=about.values("contact_id")))
-    latest = {c.pk: c for branch in branches for c in branch[:LOOKUP_LIMIT]}
-    ordered = sorted(latest.values(), key=lambda c: (c.started_at, c.pk), reverse=True)
-    return ordered[:LOOKUP_LIMIT]
+        ways.append(Q(pk__in=about.values("contact_id")))
+        every.append(about.values("contact_id"))
+    latest = [matching.filter(way).order_by(*newest).values("pk")[:LOOKUP_LIMIT] for way in ways]
+    every = every[0].union(*every[1:], all=True) if len(every) > 1 else every[0]
+    count = matching.filter(pk__in=every).order_by().values(n=Func("pk", function="COUNT"))
+    contacts = list(
+        matching.filter(pk__in=_in_union(latest))
+        .select_related("primary_category", "counsellor", "case")
+        .annotate(lookup_total=Subquery(count))
+        .order_by(*newest)[:LOOKUP_LIMIT]
+    )
+    return contacts, contacts[0].lookup_total if contacts else 0
+
+
+def _open_case_ids(number: str, person_ids: set) -> set[int]:
+    """Open cases of the children found and of the contacts from the number, in one query."""
+    branches = []
+    if person_ids:
+        branches.append(
+            CaseChild.objects.filter(person_id__in=person_ids, case__is_open=True)
+            .order_by()
+            .values_list("case_id", flat=True)
+        )
+    if number:
+        # case__isnull spelled out so the partial indexes on contacts with a case serve it.
+        by_number = Q(caller_phone=number) | Q(callback_number=number)
+        branches.append(
+            Contact.objects.filter(by_number, case__isnull=False, case__is_open=True)
+            .order_by()
+            .values_list("case_id", flat=True)
+        )
+    ids = branches[0].union(*branches[1:]) if len(branches) > 1 else branches[0].distinct()
+    return set(ids[:400])
 
 
 def taxonomy_for(version: TaxonomyVersion | None = None, *, active_only: bool = True):

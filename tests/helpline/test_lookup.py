@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cpims.helpline import handover, services
 from cpims.helpline.selectors import caller_lookup, contacts_visible_to
@@ -91,3 +93,26 @@ def test_linking_from_the_lookup(world):
     handover.contact_link_case(actor=world["counsellor"], contact=contact, case=case)
     contact.refresh_from_db()
     assert contact.case == case
+
+
+def _tables(user, **lookup) -> list[str]:
+    """The main table of each query one lookup runs (the user's capabilities already read)."""
+    caller_lookup(user=user, phone="88000001")
+    with CaptureQueriesContext(connection) as captured:
+        caller_lookup(user=user, **lookup)
+    return [q["sql"].split(" FROM ", 1)[1].split()[0].strip('"') for q in captured.captured_queries]
+
+
+def test_a_lookup_runs_one_query_per_part_whatever_it_finds(world):
+    """The number's holders, the persons, the contacts with their count, the open cases' ids,
+    the cases seen: a query each. An unknown number stops after three; outside the helpline the
+    visibility of cases (grants, team history) is read once for the contacts and the cases."""
+    unknown = ["registry_personphone", "helpline_contact", "helpline_contact"]
+    assert _tables(world["counsellor"], phone="88000001") == unknown
+    found = ["registry_personphone", "registry_person", "helpline_contact", "cases_casechild"]
+    assert _tables(world["counsellor"], phone=PHONE) == [*found, "cases_case"]
+    visibility = ["cases_teamhistory", "cases_accessgrant"]
+    local = _tables(world["bayangol_worker"], phone=PHONE)
+    assert local == [*found[:2], *visibility, *found[2:], "cases_case"]
+    by_child = _tables(world["counsellor"], person_ids=[world["mother"].pk])
+    assert by_child == ["registry_person", "helpline_contact", "cases_casechild", "cases_case"]
