@@ -38,6 +38,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--sort", default="tottime", help="pstats sort key (tottime, cumulative)")
     p.add_argument("--user", default="gen-counsellor-0")
     p.add_argument("--no-profile", action="store_true", help="only the CPU per request")
+    p.add_argument("--dump", type=Path, help="also write the profile here (pstats file)")
     return p.parse_args()
 
 
@@ -133,6 +134,8 @@ def main() -> None:
             raise SystemExit(f"unexpected {status}")
     profiler.disable()
     cpu = (time.process_time() - cpu0) / args.requests
+    if args.dump and not args.no_profile:
+        profiler.dump_stats(args.dump)
     if not args.no_profile:
         out = io.StringIO()
         pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.top)

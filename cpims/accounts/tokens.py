@@ -70,11 +70,13 @@ class TokenAuthentication(authentication.BaseAuthentication):
         if len(header) != 2 or "." not in header[1]:
             raise exceptions.AuthenticationFailed("malformed token")
         prefix, secret = header[1].split(".", 1)
-        token = (
-            ApiToken.objects.select_related("user", "user__role", "user__scope")
-            .filter(prefix=prefix)
-            .first()
-        )
+        # The prefix is unique: get() (no ORDER BY to compile, on every request) not first().
+        try:
+            token = ApiToken.objects.select_related("user", "user__role", "user__scope").get(
+                prefix=prefix
+            )
+        except ApiToken.DoesNotExist:
+            token = None
         if (
             token is None
             or not secrets.compare_digest(token.secret_hash, _hash(secret))

@@ -104,4 +104,9 @@ class Category(models.Model):
 
 
 def current_version() -> TaxonomyVersion | None:
-    return TaxonomyVersion.objects.filter(is_current=True).first()
+    # At most one is current (a unique constraint): get() needs no ORDER BY, first() would
+    # compile one on every contact.
+    try:
+        return TaxonomyVersion.objects.get(is_current=True)
+    except TaxonomyVersion.DoesNotExist:
+        return None
