@@ -1,5 +1,6 @@
 """Who sees which case — one selector used by every page, API endpoint, export and report."""
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q, QuerySet
@@ -58,18 +59,55 @@ def _mine(user, *, with_history: bool) -> Q | None:
     return mine
 
 
-def cases_visible_to(user) -> QuerySet[Case]:
+def _through(condition: Q, relation: str) -> Q:
+    """`condition` on a case, written from a model that points to the case by `relation`."""
+    children = []
+    for child in condition.children:
+        if isinstance(child, Q):
+            children.append(_through(child, relation))
+        elif isinstance(child, tuple):
+            children.append((f"{relation}__{child[0]}", child[1]))
+        else:  # an expression: not used by the visibility rules
+            raise TypeError(f"cannot move {child!r} through {relation}")
+    return Q(*children, _connector=condition.connector, _negated=condition.negated)
+
+
+@dataclass(frozen=True)
+class CaseVisibility:
+    """Which cases a reader sees, with the lookups it needs (their area's places, their
+    grants, their team's history) done once: `cases()` is `cases_visible_to(user)`;
+    `through("case")` is the same condition seen from a record that points to its case (a
+    join on the case, where `case__in=cases()` would be a subquery)."""
+
+    condition: Q | None  # None: no case at all
+
+    def cases(self) -> QuerySet[Case]:
+        if self.condition is None:
+            return Case.objects.none()
+        cases = Case.objects.filter(self.condition)
+        return cases.select_related("location", "agency", "assigned_worker")
+
+    def through(self, relation: str) -> Q:
+        if self.condition is None:
+            return Q(pk__in=[])  # matches nothing
+        return _through(self.condition, relation)
+
+
+def case_visibility(user) -> CaseVisibility:
     """- everyone with `cases.view`: cases assigned to them, held by their team, created by
       their agency (the helpline sees what it created), or held by their team before a transfer;
     - with `cases.view_area` as well: every case living inside their location scope.
     Service providers see cases only through referrals; national analysts see none."""
     if not (user.is_authenticated and user.has_capability("cases.view")):
-        return Case.objects.none()
+        return CaseVisibility(None)
     mine = _mine(user, with_history=True)
-    cases = Case.objects.filter(_restriction(user))
-    if mine is not None:
-        cases = cases.filter(mine)
-    return cases.select_related("location", "agency", "assigned_worker")
+    restriction = _restriction(user)
+    return CaseVisibility(restriction if mine is None else restriction & mine)
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    """The cases `user` may see (the rules: `case_visibility`)."""
+    return case_visibility(user).cases()
 
 
 def cases_editable_by(user) -> QuerySet[Case]:

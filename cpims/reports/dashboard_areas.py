@@ -118,15 +118,17 @@ def service_gaps(place: Location, areas: list[Location]) -> dict[str, list[str]]
     return gaps
 
 
-def area_section(user, period, visible) -> dict:
+def area_section(user, period, visibility) -> dict:
     """The officer's area by soum/khoroo: open and high-risk cases, cases with overdue steps,
     first responses and initial assessments on time (%), referrals sent and answered, cases
     waiting on a referral, service gaps. Only cases the officer can see (`case_list` →
-    `cases_visible_to`; `visible` is the reader's, looked up once for the page). The case
-    figures are one query, each counting with the condition of its list's filter."""
+    `cases_visible_to`; `visibility` is the reader's, looked up once for the page). The case
+    figures are one query, each counting with the condition of its list's filter; the steps
+    are read through a join on their case (the same condition, as `visibility.through`)."""
     place = user.scope
     areas = areas_of(place)
     paths = places_within(place)
+    visible = visibility.cases()
     in_place = case_list(user, place=place.code, visible=visible)
     is_open = Q(is_open=True)
     cases = by_area(
@@ -140,9 +142,10 @@ def area_section(user, period, visible) -> dict:
         waiting=Count("pk", filter=awaiting_referral()),
     )
     in_place = in_place.order_by().values("pk")
+    steps = Task.objects.filter(visibility.through("case"), case__location_id__in=list(paths))
     responses = by_area(
         _settled(
-            Task.objects.filter(case__in=in_place),
+            steps,
             period,
             [TaskKind.FIRST_RESPONSE, TaskKind.INITIAL_ASSESSMENT],
         ),

@@ -6,7 +6,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from cpims.audit.services import audit_record
-from cpims.cases.selectors import cases_visible_to
+from cpims.cases.selectors import case_visibility
 from cpims.reports.dashboard_areas import area_section, national_section
 from cpims.reports.dashboard_trends import trends_for
 from cpims.reports.dashboards import (
@@ -20,7 +20,7 @@ from cpims.reports.selectors import can_aggregate
 from cpims.reports.views import period_of
 
 
-def sections_for(user, period, visible=None) -> dict:
+def sections_for(user, period, visibility=None) -> dict:
     """Which sections a reader gets, by capability:
     - `helpline.contact`: their contacts today, callbacks due, their escalations;
     - `cases.edit`: their tasks by urgency, caseload by risk and stage, referrals waiting;
@@ -30,10 +30,11 @@ def sections_for(user, period, visible=None) -> dict:
     - `reports.aggregate` without `cases.view_area`: the areas of their scope, aggregate and
       suppressed (the national analyst);
     - links to the finance dashboard (`finance.view`) and the helpline board.
-    The reader's visible cases (`cases_visible_to`) are looked up once for every section."""
+    The reader's visible cases (`case_visibility`) are looked up once for every section."""
     has = user.has_capability
-    if visible is None:
-        visible = cases_visible_to(user)
+    if visibility is None:
+        visibility = case_visibility(user)
+    visible = visibility.cases()
     sections: dict = {}
     if has("helpline.contact"):
         sections["counsellor"] = counsellor_section(user)
@@ -42,7 +43,7 @@ def sections_for(user, period, visible=None) -> dict:
     if has("cases.approve"):
         sections["supervisor"] = supervisor_section(user, visible)
     if has("cases.view_area") and user.scope_id:
-        sections["area"] = area_section(user, period, visible)
+        sections["area"] = area_section(user, period, visibility)
     elif can_aggregate(user):
         sections["national"] = national_section(user, user.scope, period)
     links = [
@@ -66,8 +67,8 @@ def _national(user) -> bool:
 @login_required
 def my_dashboard(request):
     form, period, _code = period_of(request)
-    visible = cases_visible_to(request.user)  # one visibility lookup for the whole page
-    sections = sections_for(request.user, period, visible)
+    visibility = case_visibility(request.user)  # one visibility lookup for the whole page
+    sections = sections_for(request.user, period, visibility)
     return render(
         request,
         "reports/dashboards/my.html",
@@ -75,7 +76,7 @@ def my_dashboard(request):
             "form": form,
             "period": period,
             "sections": sections,
-            "trends": trends_for(request.user, visible=visible),
+            "trends": trends_for(request.user, visible=visibility.cases()),
             "query": request.GET.urlencode(),
         },
     )

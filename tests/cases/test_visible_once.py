@@ -12,6 +12,7 @@ from cpims.cases.selectors import (
     approvals_waiting_for,
     awaiting_referral,
     case_list,
+    case_visibility,
     cases_visible_to,
     overdue_tasks_visible_to,
     tasks_for_user,
@@ -144,3 +145,21 @@ def test_the_list_conditions_select_what_they_say(world):
     Referral.objects.filter(case=c["hidden"]).update(status="received")
     Referral.objects.filter(case=c["held"]).update(status="accepted")
     assert pks(every.filter(awaiting_referral())) == {c["ub"].pk, c["hidden"].pk, c["else"].pk}
+
+
+def test_the_visibility_through_a_relation_selects_the_same_records(world):
+    """`through("case")` is the visibility condition as a join from a record on its case: the
+    same steps and referrals as `case__in=cases_visible_to(user)`."""
+    officer = world["officer"]
+    visibility = case_visibility(officer)
+    visible = cases_visible_to(officer)
+    assert pks(visibility.cases()) == pks(visible)
+    steps = pks(Task.objects.filter(visibility.through("case")))
+    assert steps == pks(Task.objects.filter(case__in=visible.values("pk")))
+    assert steps and len(steps) < Task.objects.count()
+    referrals = pks(Referral.objects.filter(visibility.through("case")))
+    assert referrals == pks(referrals_visible_to(officer))
+    analyst = make_user(role="national_analyst", scope="MN")
+    nothing = case_visibility(analyst)
+    assert not Task.objects.filter(nothing.through("case")).exists()
+    assert not nothing.cases().exists()
