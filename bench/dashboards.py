@@ -27,7 +27,8 @@ It times, p50/p95 over ``--runs`` runs after one warm-up:
   app minus replay is Python/ORM work, and the slowest replayed query is named.
 
 The pages read the dashboards' snapshots when there are some for today (``manage.py
-refresh_indicator_snapshots``; the header says which); ``--pages-only`` times the pages alone.
+refresh_indicator_snapshots``; the header says which); ``--pages-only`` times the pages alone,
+``--pages-only --match "my dashboard"`` only the pages whose label contains the text.
 
 Prints a Markdown table with app/raw ratios (goal <= 2 for aggregates, pages < 1 s at
 national scale) and flags what misses. See bench/README.md.
@@ -184,11 +185,13 @@ PAGES = [
 ]
 
 
-def bench_pages(users: dict, runs: int) -> list[dict]:
+def bench_pages(users: dict, runs: int, match: str = "") -> list[dict]:
     from django.test import Client
 
     out = []
     for label, who, url in PAGES:
+        if match not in label:
+            continue
         client = Client()
         client.force_login(users[who])
 
@@ -498,6 +501,9 @@ def main() -> None:
     parser.add_argument(
         "--pages-only", action="store_true", help="skip the live indicator set and its raw SQL"
     )
+    parser.add_argument(
+        "--match", default="", help='time only the pages whose label contains this ("my dash")'
+    )
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
@@ -513,7 +519,7 @@ def main() -> None:
         users = bench_users()
         print(f"users: { {k: u.username for k, u in users.items()} }")
         print(f"snapshots: {snapshots()}")
-        pages = [] if args.no_pages else bench_pages(users, args.runs)
+        pages = [] if args.no_pages else bench_pages(users, args.runs, args.match)
         if args.pages_only:
             print(f"load after: {Path('/proc/loadavg').read_text().strip()}")
             print_tables(pages, [], [])
