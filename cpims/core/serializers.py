@@ -1,5 +1,7 @@
 """Serializer helpers shared by the domains' APIs."""
 
+import copy
+
 from rest_framework import serializers
 
 
@@ -24,12 +26,23 @@ class PrebuiltFieldsMixin:
 
 
 def _fresh(field: serializers.Field) -> serializers.Field:
-    # Field.__new__ keeps the constructor's arguments, and no field's constructor changes
-    # them. A `child` (ListField, a nested many=True serializer) is bound to its parent, so
-    # it is made afresh too; a nested serializer makes its own fields when first used.
+    """An unbound copy of a prototype field, for one serializer instance.
+
+    A plain field is copied shallowly: binding sets attributes on the copy only, and what the
+    copies share (choices, validators, error messages) is never changed after construction.
+    A field holding a `child` (ListField, a nested many=True serializer) has bound that child
+    to itself, so it is rebuilt."""
+    if "child" not in field._kwargs and not isinstance(field, serializers.BaseSerializer):
+        return copy.copy(field)
+    return _rebuilt(field)
+
+
+def _rebuilt(field: serializers.Field) -> serializers.Field:
+    """A new field from the prototype's constructor arguments (kept by Field.__new__), its
+    child too; a nested serializer makes its own fields when first used."""
     kwargs = field._kwargs
     if "child" in kwargs:
-        kwargs = {**kwargs, "child": _fresh(kwargs["child"])}
+        kwargs = {**kwargs, "child": _rebuilt(kwargs["child"])}
     return field.__class__(*field._args, **kwargs)
 
 
