@@ -208,30 +208,34 @@ def _latest_contacts(
     """The latest LOOKUP_LIMIT of the matches and how many match, in one query.
 
     One indexed branch per way a contact can match (the number, the callback number, the
-    children), each with its own latest LOOKUP_LIMIT, unioned: an OR across the columns makes
-    PostgreSQL scan every contact (a million on a national line), and sorting all the matches
-    reads every contact of a number that has called thousands of times. The count rides along
-    as a scalar subquery: no row means no match, so a count of zero needs no query of its own."""
+    children), each with its own latest LOOKUP_LIMIT, unioned: an OR with the children's
+    subquery makes PostgreSQL scan every contact (a million on a national line), and sorting
+    all the matches reads every contact of a number that has called thousands of times. The
+    count rides along as a scalar subquery: no row means no match, so a count of zero needs no
+    query of its own."""
     matching = contacts.exclude(status=Status.DISCARDED)
     if exclude_contact:
         matching = matching.exclude(pk=exclude_contact)
     newest = ("-started_at", "-pk")
-    ways, every = [], []
-    if number:
-        ways += [Q(caller_phone=number), Q(callback_number=number)]
-        every += [Contact.objects.filter(way).order_by().values("pk") for way in ways]
+    ways = [Q(caller_phone=number), Q(callback_number=number)] if number else []
+    # Counting needs no order: the two columns of one table are ORed (a BitmapOr of their
+    # indexes); the children's subquery cannot join that OR, so it comes as a UNION.
+    every = Q(caller_phone=number) | Q(callback_number=number)
     if person_ids:
         about = ContactChild.objects.filter(person_id__in=person_ids).order_by()
         ways.append(Q(pk__in=about.values("contact_id")))
-        every.append(about.values("contact_id"))
-    latest = [matching.filter(way).order_by(*newest).values("pk")[:LOOKUP_LIMIT] for way in ways]
-    every = every[0].union(*every[1:], all=True) if len(every) > 1 else every[0]
-    count = matching.filter(pk__in=every).order_by().values(n=Func("pk", function="COUNT"))
+        of_children = about.values("contact_id")
+        if number:
+            by_number = Contact.objects.filter(every).order_by().values("pk")
+            of_children = by_number.union(of_children, all=True)
+        every = Q(pk__in=of_children)
+    count = matching.filter(every).order_by().values(n=Func("pk", function="COUNT"))
+    by_date = matching.order_by(*newest)
+    latest = [by_date.filter(way).values("pk")[:LOOKUP_LIMIT] for way in ways]
     contacts = list(
-        matching.filter(pk__in=_in_union(latest))
-        .select_related("primary_category", "counsellor", "case")
-        .annotate(lookup_total=Subquery(count))
-        .order_by(*newest)[:LOOKUP_LIMIT]
+        by_date.select_related("primary_category", "counsellor", "case")
+        .filter(pk__in=_in_union(latest))
+        .annotate(lookup_total=Subquery(count))[:LOOKUP_LIMIT]
     )
     return contacts, contacts[0].lookup_total if contacts else 0
 
