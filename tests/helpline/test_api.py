@@ -5,6 +5,7 @@ from cpims.helpline.models import Contact
 from tests.cases.helpers import team, worker_of
 from tests.factories import make_user
 from tests.helpline.helpers import counsellor, data_contact
+from tests.registry.helpers import make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -197,3 +198,20 @@ def test_the_schema_lists_the_helpline_endpoints(setting):
         "/api/v1/telephony/events",
     ]:
         assert path in schema["paths"], path
+
+
+def test_children_and_perpetrators_link_only_registry_persons_the_counsellor_may_see(setting):
+    child = make_person(given_name="Билгүүн", place="110751")
+    client = api(setting["counsellor"])
+    body = {
+        "primary_category": "violence.bullying",
+        "children": [{"person": child.pk, "name": "Билгүүн", "age_years": 11, "sex": "M"}],
+        "perpetrators": [{"person": child.pk + 10_000, "description": "?"}],
+    }
+    unknown = client.post("/api/v1/contacts/", body, content_type="application/json")
+    assert unknown.status_code == 400 and unknown.json() == {"children": ["unknown person"]}
+    body["perpetrators"] = [{"description": "classmates", "relationship": "friend"}]
+    linked = client.post("/api/v1/contacts/", body, content_type="application/json")
+    assert linked.status_code == 201, linked.content
+    assert linked.json()["children"][0]["person"] == child.pk
+    assert Contact.objects.count() == 1
