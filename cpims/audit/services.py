@@ -9,6 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from cpims.audit.chain import chain_append, chain_connection, chain_head_lock
 from cpims.audit.context import RequestOrigin, current_origin
 from cpims.audit.hashing import hash_of
 from cpims.audit.models import AuditChainHead, AuditEvent
@@ -53,10 +54,10 @@ def audit_record_many(
         actor_label = getattr(actor, "username", "") if actor is not None else "system"
     # No savepoint: the entries belong to the caller's change, and a failure here must fail it
     # too; a savepoint would only add two round trips to every audited write.
-    with transaction.atomic(savepoint=False):
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+    connection = chain_connection()
+    with transaction.atomic(using=connection.alias, savepoint=False):
+        seq, prev_hash = chain_head_lock(connection)
         events = []
-        seq, prev_hash = head.seq, head.hash
         for entry in entries:
             seq += 1
             event = AuditEvent(
@@ -74,8 +75,8 @@ def audit_record_many(
             )
             event.hash = prev_hash = hash_of(event)
             events.append(event)
-        AuditEvent.objects.bulk_create(events)
-        AuditChainHead.objects.filter(pk=head.pk).update(seq=seq, hash=prev_hash)
+        if events:
+            chain_append(connection, events)
     return events
 
 

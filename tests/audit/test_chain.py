@@ -99,3 +99,33 @@ def test_an_entry_rolls_back_with_its_transaction():
     assert not AuditEvent.objects.filter(action="test.rolled_back").exists()
     audit_record(actor=None, action="test.after")
     assert audit_chain_verify() == []
+
+
+def test_entries_written_together_are_stored_as_the_orm_reads_them(places):
+    from cpims.audit.context import RequestOrigin, current_origin
+    from cpims.audit.services import AuditEntry, audit_record_many
+    from tests.factories import make_user
+
+    user = make_user(role="counsellor", username="Болд")
+    token = current_origin.set(RequestOrigin(ip="2001:db8::1", path="/х/"))
+    try:
+        before = audit_record(actor=None, action="test.before")
+        written = audit_record_many(
+            actor=user,
+            entries=[
+                AuditEntry("test.one", "t", 7, {"нэр": "Оюун", "n": [1, None], "ok": True}),
+                AuditEntry("test.two", "t", 7),
+            ],
+        )
+    finally:
+        current_origin.reset(token)
+    stored = list(AuditEvent.objects.filter(seq__gt=before.seq).order_by("seq"))
+    assert [e.pk for e in stored] == [e.pk for e in written] and all(e.pk for e in written)
+    fields = [f.attname for f in AuditEvent._meta.concrete_fields]
+    for mine, read in zip(written, stored, strict=True):
+        assert {f: getattr(mine, f) for f in fields} == {f: getattr(read, f) for f in fields}
+    assert [e.seq for e in stored] == [before.seq + 1, before.seq + 2]
+    assert stored[0].prev_hash == before.hash and stored[1].prev_hash == stored[0].hash
+    assert stored[0].changes == {"нэр": "Оюун", "n": [1, None], "ok": True}
+    assert (stored[0].actor_label, stored[0].ip, stored[0].path) == ("Болд", "2001:db8::1", "/х/")
+    assert audit_chain_verify() == []
