@@ -99,6 +99,13 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--clients", type=int, default=8, help="concurrent client threads")
     p.add_argument("--app-workers", type=int, default=4, help="gunicorn sync workers")
     p.add_argument("--seed", type=int, default=108)
+    p.add_argument(
+        "--data-share",
+        type=float,
+        default=DATA_SHARE,
+        help=f"counselling share of the mix phase (default {DATA_SHARE:.2f}, the generator's;"
+        " CHI's 2023 global figure is 0.36)",
+    )
     p.add_argument("--keep", action="store_true", help="reuse the database, skip loading")
     p.add_argument(
         "--db", default=DB_NAME, help=f"database to create on the server (default {DB_NAME})"
@@ -945,7 +952,7 @@ def api_work(port: int, token: str, choose):
     return work
 
 
-def raw_work(url: str, kind: str, ids: dict):
+def raw_work(url: str, kind: str, ids: dict, share: float = DATA_SHARE):
     """One contact per transaction through psycopg: the rows the API writes (contact, and for
     a counselling contact its child, perpetrator, categories, actions, vulnerable group), no
     audit, no response body."""
@@ -992,7 +999,7 @@ def raw_work(url: str, kind: str, ids: dict):
                     "UPDATE bench_chain_head SET seq = %s, hash = %s WHERE id = 1",
                     [seq + 1, digest],
                 )
-            elif kind == "quick" or (kind == "mix" and rng.random() >= DATA_SHARE):
+            elif kind == "quick" or (kind == "mix" and rng.random() >= share):
                 cur.execute(contact_sql, quick_row(rng))
             else:
                 cats = rng.sample(ids["categories"], 2)
@@ -1117,7 +1124,7 @@ def throughput_benchmark(args, url: str, token: str, user) -> dict:
     proc, port = start_gunicorn(url, args.app_workers, var_dir)
     try:
         for label in PHASES:
-            choose = api_choice(label, data_body, quick_body)
+            choose = api_choice(label, data_body, quick_body, args.data_share)
             drive(args.clients, 2, api_work(port, token, choose))  # warm-up
             cpu0 = tree_cpu_seconds(proc.pid)
             result = drive(args.clients, args.duration, api_work(port, token, choose))
@@ -1142,7 +1149,7 @@ def throughput_benchmark(args, url: str, token: str, user) -> dict:
         )
         conn.execute("INSERT INTO bench_chain_head VALUES (1, 0, '') ON CONFLICT DO NOTHING")
     for label in (*PHASES, "quick_chained"):
-        result = drive(args.clients, args.duration, raw_work(url, label, ids))
+        result = drive(args.clients, args.duration, raw_work(url, label, ids, args.data_share))
         results[f"raw_{label}"] = result
         print(f"raw {label}: {json.dumps(result, ensure_ascii=False)}", flush=True)
     for label, app_label in (*((p, p) for p in PHASES), ("quick_chained", "quick")):
@@ -1155,9 +1162,9 @@ PHASES = ("data", "quick", "mix")
 DATA_PATH, QUICK_PATH = "/api/v1/contacts/", "/api/v1/contacts/quick/"
 
 
-def api_choice(label: str, data_body, quick_body):
+def api_choice(label: str, data_body, quick_body, share: float = DATA_SHARE):
     def choose(rng: random.Random) -> tuple[str, dict]:
-        if label == "data" or (label == "mix" and rng.random() < DATA_SHARE):
+        if label == "data" or (label == "mix" and rng.random() < share):
             return DATA_PATH, data_body()
         return QUICK_PATH, quick_body()
 
@@ -1177,7 +1184,7 @@ def print_throughput(args, res: dict) -> None:
     names = {
         "app_data": "API, counselling contact (POST /api/v1/contacts/)",
         "app_quick": "API, one-click contact (POST /api/v1/contacts/quick/)",
-        "app_mix": f"API, the line's mix ({DATA_SHARE:.0%} counselling, the rest one-click)",
+        "app_mix": f"API, the line's mix ({args.data_share:.0%} counselling, the rest one-click)",
         "raw_data": "raw psycopg, the same rows, one transaction per contact",
         "raw_quick": "raw psycopg, one INSERT + COMMIT per contact",
         "raw_mix": "raw psycopg, the same mix of rows",
