@@ -136,7 +136,7 @@ def tasks_for_user(user, *, visible: QuerySet[Case] | None = None) -> QuerySet[T
     )
     return (
         Task.objects.filter(mine, done_at__isnull=True, case__in=cases)
-        .select_related("case")
+        .select_related("case", "assigned_to")  # the list names each task's worker
         .order_by("due_at", "pk")
     )
 

@@ -85,9 +85,26 @@ class ServiceViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
+class ReferralListSerializer(serializers.ListSerializer):
+    """A page of referrals: which of their cases the reader sees is one query for the page,
+    not one visibility lookup per referral."""
+
+    def to_representation(self, data):
+        referrals = list(data.all() if hasattr(data, "all") else data)
+        user = self.context["request"].user
+        case_ids = {referral.case_id for referral in referrals}
+        self.child.visible_case_ids = set(
+            cases_visible_to(user).filter(pk__in=case_ids).values_list("pk", flat=True)
+        )
+        return [self.child.to_representation(referral) for referral in referrals]
+
+
 class ReferralSerializer(serializers.ModelSerializer):
+    visible_case_ids: set[int] | None = None  # set by the list for its page
+
     class Meta:
         model = Referral
+        list_serializer_class = ReferralListSerializer
         fields = [
             "id",
             "reference",
@@ -114,7 +131,11 @@ class ReferralSerializer(serializers.ModelSerializer):
 
     def to_representation(self, referral):
         user = self.context["request"].user
-        if cases_visible_to(user).filter(pk=referral.case_id).exists():
+        if self.visible_case_ids is not None:
+            sees_case = referral.case_id in self.visible_case_ids
+        else:
+            sees_case = cases_visible_to(user).filter(pk=referral.case_id).exists()
+        if sees_case:
             return super().to_representation(referral)
         # A provider reads only what the referral shares — never the case itself.
         shared = referral_shared_view(referral)
