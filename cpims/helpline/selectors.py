@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Func, Q, QuerySet, Subquery
+from django.db.models import Func, Q, QuerySet, Subquery, Value
 from django.utils import timezone
 
 from cpims.cases.models import Case, CaseChild
@@ -160,8 +160,9 @@ def caller_lookup(
 ) -> Lookup:
     """Earlier contacts and open cases linked to a phone number or to the children already
     identified on the contact, within the user's access. Served by indexed columns only, in
-    at most five queries: the number's holders, the persons, the contacts with their count,
-    the open cases' ids and (when there are any) the cases the user may see."""
+    a few queries: the number's holders with its contacts' open cases, the persons, the
+    contacts with their count, the children's open cases and the cases the user may see (the
+    last three only when there is something to look for)."""
     result = Lookup()
     if phone.strip():
         try:
@@ -169,11 +170,10 @@ def caller_lookup(
         except PhoneError as exc:
             result.error = exc.message
     person_ids = set(person_ids)
+    case_ids: set[int] = set()
     if result.number:
-        holders = PersonPhone.objects.filter(number=result.number).values_list(
-            "person_id", flat=True
-        )[:50]
-        person_ids |= set(holders)
+        holders, case_ids = _holders_and_cases_of(result.number)
+        person_ids |= holders
     if person_ids:
         result.persons = list(persons_visible_to(user).filter(pk__in=person_ids)[:LOOKUP_LIMIT])
     if not (result.number or person_ids):
@@ -185,7 +185,9 @@ def caller_lookup(
     result.contacts, result.contact_count = _latest_contacts(
         contacts, result.number, person_ids, exclude_contact
     )
-    case_ids = _open_case_ids(result.number, person_ids)
+    if person_ids:
+        of_children = CaseChild.objects.filter(person_id__in=person_ids, case__is_open=True)
+        case_ids |= set(of_children.values_list("case_id", flat=True)[:200])
     if case_ids:
         known = cases_known_to_helpline(user, cases=cases)
         visible = list(known.filter(pk__in=case_ids, is_open=True))
@@ -194,12 +196,29 @@ def caller_lookup(
     return result
 
 
-def _in_union(branches: list[QuerySet]) -> QuerySet:
-    """The ids of several sliced branches as one subquery. PostgreSQL takes a LIMIT inside a
-    UNION as is; SQLite only inside a subquery of its own."""
-    if not connection.features.supports_slicing_ordering_in_compound:
-        branches = [Contact.objects.filter(pk__in=b).order_by().values("pk") for b in branches]
-    return branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
+def _first(rows: QuerySet, limit: int, *fields) -> QuerySet:
+    """The first `limit` rows' `fields`, ready to be a branch of a UNION: PostgreSQL takes a
+    LIMIT there as is, SQLite only inside a subquery of its own."""
+    if connection.features.supports_slicing_ordering_in_compound:
+        return rows.values_list(*fields)[:limit]
+    firsts = rows.model.objects.filter(pk__in=rows.values("pk")[:limit])
+    return firsts.order_by().values_list(*fields)
+
+
+def _holders_and_cases_of(number: str) -> tuple[set[int], set[int]]:
+    """The persons holding the number (at most 50) and the open cases of the contacts from
+    it, in one query, each row tagged with which it is."""
+    holders = _first(
+        PersonPhone.objects.filter(number=number).order_by(), 50, "person_id", Value(0)
+    )
+    # case__isnull spelled out so the partial indexes on contacts with a case serve it.
+    by_number = Q(caller_phone=number) | Q(callback_number=number)
+    cases = Contact.objects.filter(by_number, case__isnull=False, case__is_open=True).order_by()
+    rows = holders.union(cases.values_list("case_id", Value(1)))
+    found: tuple[set[int], set[int]] = (set(), set())
+    for pk, which in rows:
+        found[which].add(pk)
+    return found
 
 
 def _latest_contacts(
@@ -231,34 +250,14 @@ def _latest_contacts(
         every = Q(pk__in=of_children)
     count = matching.filter(every).order_by().values(n=Func("pk", function="COUNT"))
     by_date = matching.order_by(*newest)
-    latest = [by_date.filter(way).values("pk")[:LOOKUP_LIMIT] for way in ways]
+    latest = [_first(by_date.filter(way), LOOKUP_LIMIT, "pk") for way in ways]
+    ids = latest[0].union(*latest[1:], all=True) if len(latest) > 1 else latest[0]
     contacts = list(
         by_date.select_related("primary_category", "counsellor", "case")
-        .filter(pk__in=_in_union(latest))
+        .filter(pk__in=ids)
         .annotate(lookup_total=Subquery(count))[:LOOKUP_LIMIT]
     )
     return contacts, contacts[0].lookup_total if contacts else 0
-
-
-def _open_case_ids(number: str, person_ids: set) -> set[int]:
-    """Open cases of the children found and of the contacts from the number, in one query."""
-    branches = []
-    if person_ids:
-        branches.append(
-            CaseChild.objects.filter(person_id__in=person_ids, case__is_open=True)
-            .order_by()
-            .values_list("case_id", flat=True)
-        )
-    if number:
-        # case__isnull spelled out so the partial indexes on contacts with a case serve it.
-        by_number = Q(caller_phone=number) | Q(callback_number=number)
-        branches.append(
-            Contact.objects.filter(by_number, case__isnull=False, case__is_open=True)
-            .order_by()
-            .values_list("case_id", flat=True)
-        )
-    ids = branches[0].union(*branches[1:]) if len(branches) > 1 else branches[0].distinct()
-    return set(ids[:400])
 
 
 def taxonomy_for(version: TaxonomyVersion | None = None, *, active_only: bool = True):
