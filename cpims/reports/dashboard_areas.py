@@ -42,17 +42,20 @@ def places_within(place: Location) -> dict[int, str]:
 
 
 def by_area(
-    qs: QuerySet, location_field: str, place: Location, paths: dict[int, str], **aggregates
+    qs: QuerySet, field: str, place: Location, paths: dict[int, str] | None, **aggregates
 ) -> dict[str, Counter]:
-    """Aggregates grouped by the area one level below `place` (one query, grouped by the
-    records' own location column: no join to the places, whose path prefix the database
-    misestimates; `paths` from `places_within(place)` folds them into areas). Places where
-    every aggregate is zero are left out (they add nothing, and must not make a row)."""
+    """Aggregates grouped by the area one level below `place` (one query, grouped by place).
+    With `paths` (`places_within(place)`), `field` is the records' own location column: no
+    join to the places, whose path prefix the database misestimates (the officer's records,
+    filtered on location ids); without, `field` is a path the query joins anyway (`Counting`
+    filters on the path). Places where every aggregate is zero are left out (they add
+    nothing, and must not make a row)."""
     out: dict[str, Counter] = defaultdict(Counter)
-    for row in qs.order_by().values(location_field).annotate(**aggregates):
+    for row in qs.order_by().values(field).annotate(**aggregates):
         if not any(row[name] for name in aggregates):
             continue
-        key = area_key(paths.get(row[location_field]), place)
+        path = row[field] if paths is None else paths.get(row[field])
+        key = area_key(path, place)
         for name in aggregates:
             out[key][name] += row[name] or 0
     return out
@@ -248,12 +251,11 @@ def national_counts(place: Location, period) -> dict[str, dict[str, Counter]]:
     """The counts behind the national section, by area key (before folding): what a snapshot
     of the section keeps."""
     counting = Counting(place)
-    paths = places_within(place)
     responses = by_area(
         _settled_first_responses(counting.tasks(), period),
-        "case__location",
+        "case__location__path",
         place,
-        paths,
+        None,
         on_time=Count("pk", filter=ON_TIME),
         total=Count("pk"),
     )
@@ -265,24 +267,24 @@ def national_counts(place: Location, period) -> dict[str, dict[str, Counter]]:
     data = {
         "cases": by_area(
             counting.cases().filter(period.q("opened_at")),
-            "location",
+            "location__path",
             place,
-            paths,
+            None,
             n=Count("pk"),
         ),
         "contacts": by_area(
             counting.contacts().filter(period.q("started_at")),
-            "caller_location",
+            "caller_location__path",
             place,
-            paths,
+            None,
             n=Count("pk"),
         ),
         "first_response": responses,
         "acceptance": by_area(
             answered,
-            "case__location",
+            "case__location__path",
             place,
-            paths,
+            None,
             accepted=Count("pk", filter=Q(status__in=ACCEPTED)),
             declined=Count("pk", filter=Q(status=Status.DECLINED)),
         ),
