@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -10,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cpims.core.access import get_visible_or_404, require_capability
+from cpims.core.pagination import CappedPaginator
 from cpims.geo.models import Location
 from cpims.helpline import contact_parts, services
 from cpims.helpline.choices import (
@@ -240,7 +240,9 @@ def contact_list(request):
         user=request.user,
         **{k: request.GET.get(k, "") for k in CONTACT_FILTERS},
     )
-    page = Paginator(contacts.order_by("-started_at", "-pk"), 50).get_page(request.GET.get("page"))
+    # Counted up to the cap: the line's million contacts are not counted for a page of 50.
+    ordered = contacts.order_by("-started_at", "-pk")
+    page = CappedPaginator(ordered, 50).get_page(request.GET.get("page"))
     return render(
         request, "helpline/contact_list.html", {"page": page, "phone": phone, "status": status}
     )
