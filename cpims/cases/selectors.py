@@ -155,10 +155,15 @@ def due_buckets() -> dict[str, Q]:
     }
 
 
+def overdue_step() -> Q:
+    """A step not done by its due date (on a task)."""
+    return Q(done_at__isnull=True, due_at__lt=timezone.now())
+
+
 def overdue_tasks_visible_to(user, *, visible: QuerySet[Case] | None = None) -> QuerySet[Task]:
     cases = _visible(user, visible).filter(is_open=True).values("pk")
     return (
-        Task.objects.filter(done_at__isnull=True, due_at__lt=timezone.now(), case__in=cases)
+        Task.objects.filter(overdue_step(), case__in=cases)
         .select_related("case", "assigned_to")
         .order_by("due_at", "pk")
     )
@@ -197,7 +202,7 @@ def case_timeline(case: Case) -> list:
 
 
 def with_overdue_steps() -> Q:
-    late = Task.objects.filter(done_at__isnull=True, due_at__lt=timezone.now()).values("case_id")
+    late = Task.objects.filter(overdue_step()).values("case_id")
     return Q(pk__in=late, is_open=True)
 
 

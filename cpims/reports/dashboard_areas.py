@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cpims.cases.choices import Risk, TaskKind
 from cpims.cases.models import Task
-from cpims.cases.selectors import awaiting_referral, case_list, with_overdue_steps
+from cpims.cases.selectors import awaiting_referral, case_list
 from cpims.finance.money import percent
 from cpims.geo.models import Location
 from cpims.referrals.choices import DeclineReason, ServiceType, Status
@@ -121,13 +121,15 @@ def service_gaps(place: Location, areas: list[Location]) -> dict[str, list[str]]
     return gaps
 
 
-def area_section(user, period, visibility) -> dict:
+def area_section(user, period, visibility, overdue: dict) -> dict:
     """The officer's area by soum/khoroo: open and high-risk cases, cases with overdue steps,
     first responses and initial assessments on time (%), referrals sent and answered, cases
     waiting on a referral, service gaps. Only cases the officer can see (`case_list` →
     `cases_visible_to`; `visibility` is the reader's, looked up once for the page). The case
     figures are one query, each counting with the condition of its list's filter; the steps
-    are read through a join on their case (the same condition, as `visibility.through`)."""
+    are read through a join on their case (the same condition, as `visibility.through`);
+    `overdue` is `overdue_by_location` (cases with overdue steps, shared with the supervisor
+    section), of which only the places of the area count."""
     place = user.scope
     areas = areas_of(place)
     paths = places_within(place)
@@ -141,9 +143,11 @@ def area_section(user, period, visibility) -> dict:
         paths,
         open=Count("pk", filter=is_open),
         high=Count("pk", filter=is_open & Q(risk=Risk.HIGH)),
-        overdue=Count("pk", filter=with_overdue_steps()),
         waiting=Count("pk", filter=awaiting_referral()),
     )
+    for location, (_steps, n) in overdue.items():
+        if location in paths:  # a case outside the area is not the area's
+            cases[area_key(paths[location], place)]["overdue"] += n
     in_place = in_place.order_by().values("pk")
     steps = Task.objects.filter(visibility.through("case"), case__location_id__in=list(paths))
     responses = by_area(

@@ -14,12 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cpims.cases.choices import Risk, Stage
+from cpims.cases.models import Task
 from cpims.cases.selectors import (
     approvals_waiting_for,
     awaiting_referral,
     case_list,
     due_buckets,
-    overdue_tasks_visible_to,
+    overdue_step,
     tasks_for_user,
     without_approved_plan,
 )
@@ -189,12 +190,27 @@ def worker_section(user, visible) -> Section:
     )
 
 
+def overdue_by_location(visibility) -> dict[int | None, tuple[int, int]]:
+    """Overdue steps on the open cases the reader sees, by the case's location: (steps, cases
+    with one). One query for two figures: the supervisor's "Overdue steps" (all the steps: the
+    task list's overdue section, `overdue_tasks_visible_to`) and the area section's "With
+    overdue steps" (the cases of its places: the case list's `overdue=1`)."""
+    rows = (
+        Task.objects.filter(visibility.through("case"), overdue_step(), case__is_open=True)
+        .order_by()
+        .values_list("case__location")
+        .annotate(steps=Count("pk"), cases=Count("case", distinct=True))
+    )
+    return {location: (steps, cases) for location, steps, cases in rows}
+
+
 TEAM_ROWS = 50
 
 
-def supervisor_section(user, visible) -> Section:
+def supervisor_section(user, visible, overdue: dict) -> Section:
     """One query over the open cases the reader sees, grouped by worker, counts the team table
-    and the high-risk cases without an approved plan (the list's `plan=none` condition)."""
+    and the high-risk cases without an approved plan (the list's `plan=none` condition);
+    `overdue` is `overdue_by_location` (shared with the area section)."""
     open_cases = case_list(user, status="open", visible=visible).order_by()
     rows = list(
         open_cases.values(
@@ -242,7 +258,7 @@ def supervisor_section(user, visible) -> Section:
                 [
                     Figure(
                         _("Overdue steps"),
-                        overdue_tasks_visible_to(user, visible=visible).count(),
+                        sum(steps for steps, _cases in overdue.values()),
                         list_url(user, "cases:tasks", anchor="overdue"),
                         "overdue-steps",
                     ),

@@ -12,6 +12,7 @@ from cpims.reports.dashboard_trends import trends_for
 from cpims.reports.dashboards import (
     counsellor_section,
     list_url,
+    overdue_by_location,
     supervisor_section,
     worker_section,
 )
@@ -35,15 +36,17 @@ def sections_for(user, period, visibility=None) -> dict:
     if visibility is None:
         visibility = case_visibility(user)
     visible = visibility.cases()
+    area = has("cases.view_area") and user.scope_id
+    overdue = overdue_by_location(visibility) if has("cases.approve") or area else {}
     sections: dict = {}
     if has("helpline.contact"):
         sections["counsellor"] = counsellor_section(user)
     if has("cases.edit"):
         sections["worker"] = worker_section(user, visible)
     if has("cases.approve"):
-        sections["supervisor"] = supervisor_section(user, visible)
-    if has("cases.view_area") and user.scope_id:
-        sections["area"] = area_section(user, period, visibility)
+        sections["supervisor"] = supervisor_section(user, visible, overdue)
+    if area:
+        sections["area"] = area_section(user, period, visibility, overdue)
     elif can_aggregate(user):
         sections["national"] = national_section(user, user.scope, period)
     links = [

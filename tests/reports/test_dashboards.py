@@ -443,3 +443,21 @@ def test_the_officers_dashboard_looks_visibility_up_once(world, django_assert_ma
     assert response.status_code == 200
     visibility_lookups = [q for q in queries.captured_queries if "cases_accessgrant" in q["sql"]]
     assert len(visibility_lookups) == 1
+
+
+def test_overdue_by_location_counts_what_the_task_and_case_lists_list(world):
+    """One query for two figures: the steps are the task list's overdue section, the cases the
+    case list's `overdue=1`, per place (closed cases and steps done do not count)."""
+    from collections import Counter
+
+    from cpims.cases.selectors import case_list, case_visibility, overdue_tasks_visible_to
+    from cpims.reports.dashboards import overdue_by_location
+
+    officer = make_user(role="cp_officer", scope="11")
+    counted = overdue_by_location(case_visibility(officer))
+    steps = Counter(t.case.location_id for t in overdue_tasks_visible_to(officer))
+    cases = Counter(c.location_id for c in case_list(officer, overdue=True))
+    assert counted == {loc: (steps[loc], cases[loc]) for loc in steps}
+    assert sum(s for s, _c in counted.values()) == 3 and sum(c for _s, c in counted.values()) == 3
+    dornod = make_user(role="cp_officer", scope="21")
+    assert list(overdue_by_location(case_visibility(dornod)).values()) == [(1, 1)]
