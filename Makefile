@@ -70,6 +70,7 @@ bench: $(STAMP)
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/case_list.py --cases 20000 --queries 100 --budget 10 --no-explain --no-candidates
 	$(PY) bench/load.py --prepare --duration 15 --users 6
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/dashboards.py --prepare small --runs 3
+	$(PY) bench/screens.py --prepare small --runs 3
 	$(PY) bench/page_weight.py
 	$(PY) bench/export.py --rows 20000 --small 5000
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/helpline.py --db cpims_bench_helpline_ci --contacts 20000 --persons 3000 --cases 500 --lookups 100 --duration 5 --clients 4 --no-explain
