@@ -106,10 +106,20 @@ def taxonomy_admin(request):
         {
             "version": version,
             "versions": TaxonomyVersion.objects.all(),
-            "nodes": taxonomy_for(version, active_only=False),
+            "nodes": _with_reports_under(taxonomy_for(version, active_only=False)),
             "form": form,
         },
     )
+
+
+def _with_reports_under(nodes: list) -> list:
+    """Each node's CHI roll-up (shown on every row) from the tree in hand, not one query per
+    node; a roll-up outside the list (another version: never by construction) is left lazy."""
+    by_pk = {node.pk: node for node in nodes}
+    for node in nodes:
+        if node.reports_under_id in by_pk:
+            node.reports_under = by_pk[node.reports_under_id]
+    return nodes
 
 
 @require_capability(TAXONOMY)
