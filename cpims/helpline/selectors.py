@@ -171,20 +171,21 @@ def caller_lookup(
             result.error = exc.message
     person_ids = set(person_ids)
     case_ids: set[int] = set()
+    called = False
     if result.number:
-        holders, case_ids = _holders_and_cases_of(result.number)
+        holders, case_ids, called = _what_the_number_has(result.number)
         person_ids |= holders
     if person_ids:
         result.persons = list(persons_visible_to(user).filter(pk__in=person_ids)[:LOOKUP_LIMIT])
-    if not (result.number or person_ids):
-        return result
-    # Outside the helpline, the contacts seen follow the cases seen: that visibility (its own
-    # lookups of grants and team history) is built once, for the contacts and the cases.
-    cases = None if is_helpline_staff(user) else cases_visible_to(user)
-    contacts = contacts_visible_to(user, cases=cases)
-    result.contacts, result.contact_count = _latest_contacts(
-        contacts, result.number, person_ids, exclude_contact
-    )
+    cases = None
+    if called or person_ids:
+        # Outside the helpline, the contacts seen follow the cases seen: that visibility (its
+        # own lookups of grants and team history) is built once, for the contacts and cases.
+        cases = None if is_helpline_staff(user) else cases_visible_to(user)
+        contacts = contacts_visible_to(user, cases=cases)
+        result.contacts, result.contact_count = _latest_contacts(
+            contacts, result.number, person_ids, exclude_contact
+        )
     if person_ids:
         of_children = CaseChild.objects.filter(person_id__in=person_ids, case__is_open=True)
         case_ids |= set(of_children.values_list("case_id", flat=True)[:200])
@@ -205,20 +206,27 @@ def _first(rows: QuerySet, limit: int, *fields) -> QuerySet:
     return firsts.order_by().values_list(*fields)
 
 
-def _holders_and_cases_of(number: str) -> tuple[set[int], set[int]]:
-    """The persons holding the number (at most 50) and the open cases of the contacts from
-    it, in one query, each row tagged with which it is."""
-    holders = _first(
-        PersonPhone.objects.filter(number=number).order_by(), 50, "person_id", Value(0)
-    )
+def _what_the_number_has(number: str) -> tuple[set[int], set[int], bool]:
+    """The persons holding the number (at most 50), the open cases of the contacts from it and
+    whether it ever called (a number that never did needs no search of contacts), in one
+    query, each row tagged with which it is."""
+    holders = PersonPhone.objects.filter(number=number).order_by()
     # case__isnull spelled out so the partial indexes on contacts with a case serve it.
     by_number = Q(caller_phone=number) | Q(callback_number=number)
-    cases = Contact.objects.filter(by_number, case__isnull=False, case__is_open=True).order_by()
-    rows = holders.union(cases.values_list("case_id", Value(1)))
-    found: tuple[set[int], set[int]] = (set(), set())
+    with_case = Contact.objects.filter(by_number, case__isnull=False, case__is_open=True)
+    # One column each and nothing read but its index: PostgreSQL may otherwise take the first
+    # row of a frequent number from a scan of the whole table, betting that it comes early.
+    calls = [
+        _first(Contact.objects.filter(**{column: number}).order_by(), 1, Value(0), Value(2))
+        for column in ("caller_phone", "callback_number")
+    ]
+    rows = _first(holders, 50, "person_id", Value(0)).union(
+        with_case.order_by().values_list("case_id", Value(1)), *calls
+    )
+    found: tuple[set[int], set[int], set[int]] = (set(), set(), set())
     for pk, which in rows:
         found[which].add(pk)
-    return found
+    return found[0], found[1], bool(found[2])
 
 
 def _latest_contacts(
