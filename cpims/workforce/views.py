@@ -85,15 +85,16 @@ def staff_detail(request, pk: int):
         return redirect(f"/accounts/login/?next={request.path}")
     staff = get_visible_or_404(staff_visible_to(request.user), pk=pk, user=request.user)
     sessions = supervision_visible_to(request.user).filter(Q(worker=staff) | Q(supervisor=staff))
-    visible_cases = set(cases_visible_to(request.user).values_list("pk", flat=True))
+    sessions = list(sessions.prefetch_related("cases").order_by("-held_on")[:100])
+    on_page = {case.pk for session in sessions for case in session.cases.all()}
     return render(
         request,
         "workforce/staff_detail.html",
         {
             "staff": staff,
             "training": training_record(staff),
-            "sessions": sessions.prefetch_related("cases").order_by("-held_on")[:100],
-            "visible_cases": visible_cases,
+            "sessions": sessions,
+            "visible_cases": _visible_among(request.user, on_page),
             "editable": staff_editable_by(request.user).filter(pk=pk).exists(),
         },
     )
@@ -208,15 +209,25 @@ def supervision(request):
                 messages.success(request, _("Supervision session recorded."))
                 return redirect("workforce:supervision")
     sessions = supervision_visible_to(request.user).prefetch_related("cases").order_by("-held_on")
+    page = Paginator(sessions, 50).get_page(request.GET.get("page"))
+    # Which of the page's cases the reader may open (not every case they see: a team's 30,000)
+    on_page = {case.pk for session in page for case in session.cases.all()}
     return render(
         request,
         "workforce/supervision.html",
         {
-            "page": Paginator(sessions, 50).get_page(request.GET.get("page")),
+            "page": page,
             "form": form,
-            "visible_cases": set(cases_visible_to(request.user).values_list("pk", flat=True)),
+            "visible_cases": _visible_among(request.user, on_page),
         },
     )
+
+
+def _visible_among(user, case_ids: set[int]) -> set[int]:
+    """Which of these cases (a page's) the reader may open: not every case they can see."""
+    if not case_ids:
+        return set()
+    return set(cases_visible_to(user).filter(pk__in=case_ids).values_list("pk", flat=True))
 
 
 def _may_see_indicators(user) -> bool:
