@@ -1,10 +1,11 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from cpims.audit.services import audit_record
 from cpims.cases import services, workflow
@@ -127,8 +128,8 @@ def case_detail(request, pk: int):
                 "requested_by", "decided_by"
             ),
             "timeline": [_redacted(e, request.user) for e in case_timeline(case)],
-            "steps": {name: STEPS[name].form() for name in steps_for(case)} if editable else {},
-            "step_titles": {name: step.title for name, step in STEPS.items()},
+            # Titles only: each form is fetched when its section is opened (case_step, GET).
+            "steps": [(name, STEPS[name].title) for name in steps_for(case)] if editable else [],
             "details_form": DetailsForm(
                 initial={
                     "summary": case.summary,
@@ -158,13 +159,34 @@ def _editable_case(request, pk: int):
     return case
 
 
-@require_capability("cases.view")
-@require_POST
+def step_form_response(request, *, case, title: str, form, action: str, back: str):
+    """A step's form: the bare form for htmx (the case page loads it when the step is opened),
+    or a page of its own (links without JavaScript)."""
+    context = {"case": case, "title": title, "form": form, "action": action, "back": back}
+    if request.headers.get("HX-Request"):
+        response = render(request, "cases/_step_form.html", context)
+    else:
+        response = render(request, "cases/step_page.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_capability("cases.edit")
+@require_http_methods(["GET", "POST"])
 def case_step(request, pk: int, name: str):
     step = STEPS.get(name)
     if step is None:
-        raise PermissionDenied
+        raise Http404
     case = _editable_case(request, pk)
+    if request.method == "GET":
+        return step_form_response(
+            request,
+            case=case,
+            title=step.title,
+            form=step.form(auto_id=f"id_{name}_%s"),
+            action=reverse("cases:step", args=[case.pk, name]),
+            back=reverse("cases:detail", args=[case.pk]),
+        )
     form = step.form(request.POST)
     if not form.is_valid():
         for field, errors in form.errors.items():

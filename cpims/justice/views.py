@@ -5,14 +5,16 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from cpims.cases.errors import TransitionError
 from cpims.cases.selectors import cases_editable_by, cases_visible_to
+from cpims.cases.views import step_form_response
 from cpims.core.access import get_visible_or_404, require_capability
 from cpims.justice.selectors import (
     can_view_justice,
@@ -30,17 +32,28 @@ def _errors(exc: Exception) -> str:
 
 
 @require_capability("cases.edit")
-@require_POST
+@require_http_methods(["GET", "POST"])
 def case_step(request, pk: int, name: str):
     step = STEPS.get(name)
-    if step is None or not may_run(request.user, step):
+    if step is None:
+        raise Http404
+    if not may_run(request.user, step):
         raise PermissionDenied
     visible = justice_cases_visible_to if step.section == JUSTICE else cases_visible_to
     case = get_visible_or_404(visible(request.user), pk=pk, user=request.user)
     if not cases_editable_by(request.user).filter(pk=case.pk).exists():
         raise PermissionDenied
-    form = step.form(request.POST, case=case)
     back = reverse("cases:detail", args=[case.pk]) + f"#{step.section}"
+    if request.method == "GET":
+        return step_form_response(
+            request,
+            case=case,
+            title=step.title,
+            form=step.form(case=case, auto_id=f"id_{name}_%s"),
+            action=reverse("justice:case_step", args=[case.pk, name]),
+            back=back,
+        )
+    form = step.form(request.POST, case=case)
     if not form.is_valid():
         for field, errors in form.errors.items():
             messages.error(request, f"{step.title}: {field}: {' '.join(errors)}")

@@ -16,14 +16,11 @@ def can(user, capability: str) -> bool:
     return bool(user and user.is_authenticated and user.has_capability(capability))
 
 
-def _forms(user, case, section: str, editable: bool) -> list[tuple[str, str, object]]:
+def _forms(user, case, section: str, editable: bool) -> list[tuple[str, str]]:
+    """The steps the user may run here (name, title); each form is fetched when opened."""
     if not (editable and case.is_open):
         return []
-    return [
-        (name, STEPS[name].title, STEPS[name].form(case=case))
-        for name in steps_in(section)
-        if may_run(user, STEPS[name])
-    ]
+    return [(name, STEPS[name].title) for name in steps_in(section) if may_run(user, STEPS[name])]
 
 
 @register.inclusion_tag("justice/_justice_panel.html", takes_context=True)

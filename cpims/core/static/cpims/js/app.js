@@ -15,3 +15,12 @@ document.addEventListener("click", (event) => {
   if (dob) dob.value = button.dataset.fillDob;
   if (sex) sex.value = button.dataset.fillSex;
 });
+
+// A step's form is fetched when its section is opened (the link inside is the fallback without
+// JavaScript): once it is in, move the focus to its first field.
+document.addEventListener("htmx:afterSwap", (event) => {
+  const body = event.detail.target;
+  if (!body.classList || !body.classList.contains("step-body")) return;
+  const field = body.querySelector("input:not([type=hidden]), select, textarea, button");
+  if (field) field.focus();
+});
