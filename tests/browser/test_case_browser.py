@@ -1,6 +1,6 @@
 import pytest
 
-from cpims.cases.models import Case
+from cpims.cases.models import Case, Note
 from cpims.core.demo import demo_load
 from cpims.registry.models import Person
 from tests.browser.test_shell_browser import sign_in
@@ -9,8 +9,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def open_step(page, name: str):
+    """Open a step: its form is fetched then (htmx) and the focus moves into it."""
     page.click(f"details[data-step={name}] > summary")
-    return page.locator(f"details[data-step={name}] form")
+    form = page.locator(f"details[data-step={name}] form")
+    form.wait_for()
+    page.wait_for_function(
+        "name => document.activeElement.closest(`details[data-step=${name}] form`) !== null",
+        arg=name,
+    )
+    return form
 
 
 def test_high_risk_case_from_registration_through_plan_approval_conference_and_closure(
@@ -81,3 +88,22 @@ def test_high_risk_case_from_registration_through_plan_approval_conference_and_c
         "Case closed",
     ]:
         assert label in timeline, label
+
+
+def test_without_javascript_a_step_opens_as_a_page_of_its_own(browser, live_server):
+    demo_load()
+    base = live_server.url
+    case = Case.objects.filter(is_open=True, assigned_worker__username="socialworker").first()
+    context = browser.new_context(locale="mn-MN", java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    sign_in(page, base, "socialworker")
+    page.goto(f"{base}/cases/{case.pk}/")
+    page.click("details[data-step=note] > summary")
+    page.click(f"details[data-step=note] a[href='/cases/{case.pk}/step/note/']")
+    page.wait_for_url(f"{base}/cases/{case.pk}/step/note/")
+    page.fill("textarea[name=text]", "Called the school, no answer")
+    page.click("button[type=submit].primary")
+    page.wait_for_url(f"{base}/cases/{case.pk}/")
+    assert Note.objects.filter(case=case, text="Called the school, no answer").exists()
+    context.close()
