@@ -41,17 +41,21 @@ def justice_cases_visible_to(user) -> QuerySet[Case]:
     return cases_visible_to(user)
 
 
-def _on_justice_cases(model, user, field: str = "case") -> QuerySet:
-    ids = justice_cases_visible_to(user).values("pk")
+def _on_justice_cases(model, user, field: str = "case", visible=None) -> QuerySet:
+    """`visible` is the reader's own `justice_cases_visible_to(user)` when a page has it already
+    (its lookups done once per page, not once per record type); never a wider set."""
+    ids = (justice_cases_visible_to(user) if visible is None else visible).values("pk")
     return model.objects.filter(**{f"{field}__in": ids})
 
 
-def police_reports_visible_to(user) -> QuerySet[PoliceReport]:
-    return _on_justice_cases(PoliceReport, user)
+def police_reports_visible_to(
+    user, *, visible: QuerySet[Case] | None = None
+) -> QuerySet[PoliceReport]:
+    return _on_justice_cases(PoliceReport, user, visible=visible)
 
 
-def court_cases_visible_to(user) -> QuerySet[CourtCase]:
-    return _on_justice_cases(CourtCase, user).select_related("accompanying_worker")
+def court_cases_visible_to(user, *, visible: QuerySet[Case] | None = None) -> QuerySet[CourtCase]:
+    return _on_justice_cases(CourtCase, user, visible=visible).select_related("accompanying_worker")
 
 
 def hearings_visible_to(user) -> QuerySet[Hearing]:
@@ -60,16 +64,20 @@ def hearings_visible_to(user) -> QuerySet[Hearing]:
     )
 
 
-def interviews_visible_to(user) -> QuerySet[ForensicInterview]:
-    return _on_justice_cases(ForensicInterview, user).select_related("child")
+def interviews_visible_to(
+    user, *, visible: QuerySet[Case] | None = None
+) -> QuerySet[ForensicInterview]:
+    return _on_justice_cases(ForensicInterview, user, visible=visible).select_related("child")
 
 
-def legal_aid_visible_to(user) -> QuerySet[LegalAid]:
-    return _on_justice_cases(LegalAid, user)
+def legal_aid_visible_to(user, *, visible: QuerySet[Case] | None = None) -> QuerySet[LegalAid]:
+    return _on_justice_cases(LegalAid, user, visible=visible)
 
 
-def conflict_records_visible_to(user) -> QuerySet[ConflictRecord]:
-    return _on_justice_cases(ConflictRecord, user).select_related("child")
+def conflict_records_visible_to(
+    user, *, visible: QuerySet[Case] | None = None
+) -> QuerySet[ConflictRecord]:
+    return _on_justice_cases(ConflictRecord, user, visible=visible).select_related("child")
 
 
 def probation_visits_visible_to(user) -> QuerySet[ProbationVisit]:
@@ -89,50 +97,70 @@ def interview_counts(interviews) -> list[dict]:
 
 def justice_section(user, case: Case) -> dict | None:
     """Everything in the justice section of one case, or None without the grant."""
-    if not justice_cases_visible_to(user).filter(pk=case.pk).exists():
+    visible = justice_cases_visible_to(user)  # the reader's lookups, once for the section
+    if not visible.filter(pk=case.pk).exists():
         return None
-    interviews = list(interviews_visible_to(user).filter(case=case))
-    conflict = list(conflict_records_visible_to(user).filter(case=case).prefetch_related("visits"))
+    interviews = list(interviews_visible_to(user, visible=visible).filter(case=case))
+    conflict = list(
+        conflict_records_visible_to(user, visible=visible)
+        .filter(case=case)
+        .prefetch_related("visits")
+    )
     return {
-        "police_reports": list(police_reports_visible_to(user).filter(case=case)),
+        "police_reports": list(police_reports_visible_to(user, visible=visible).filter(case=case)),
         "court_cases": list(
-            court_cases_visible_to(user).filter(case=case).prefetch_related("hearings")
+            court_cases_visible_to(user, visible=visible)
+            .filter(case=case)
+            .prefetch_related("hearings")
         ),
         "interviews": interviews,
         "interview_counts": interview_counts(interviews),
-        "legal_aid": list(legal_aid_visible_to(user).filter(case=case)),
+        "legal_aid": list(legal_aid_visible_to(user, visible=visible).filter(case=case)),
         "conflict_records": conflict,
     }
 
 
 # --- Domestic violence: visible with the case ----------------------------------------------
-def _on_visible_cases(model, user, field: str = "case") -> QuerySet:
-    return model.objects.filter(**{f"{field}__in": cases_visible_to(user).values("pk")})
+def _on_visible_cases(model, user, field: str = "case", visible=None) -> QuerySet:
+    """`visible`: the reader's own `cases_visible_to(user)` when a page has it already."""
+    ids = (cases_visible_to(user) if visible is None else visible).values("pk")
+    return model.objects.filter(**{f"{field}__in": ids})
 
 
-def dv_assessments_visible_to(user) -> QuerySet[DangerAssessment]:
-    return _on_visible_cases(DangerAssessment, user)
+def dv_assessments_visible_to(
+    user, *, visible: QuerySet[Case] | None = None
+) -> QuerySet[DangerAssessment]:
+    return _on_visible_cases(DangerAssessment, user, visible=visible)
 
 
-def protection_orders_visible_to(user) -> QuerySet[ProtectionOrder]:
-    return _on_visible_cases(ProtectionOrder, user).select_related("case")
+def protection_orders_visible_to(
+    user, *, visible: QuerySet[Case] | None = None
+) -> QuerySet[ProtectionOrder]:
+    return _on_visible_cases(ProtectionOrder, user, visible=visible).select_related("case")
 
 
 def order_violations_visible_to(user) -> QuerySet[OrderViolation]:
     return _on_visible_cases(OrderViolation, user, "order__case")
 
 
-def shelter_stays_visible_to(user) -> QuerySet[ShelterStay]:
-    return _on_visible_cases(ShelterStay, user).select_related("service", "child", "delivery")
+def shelter_stays_visible_to(
+    user, *, visible: QuerySet[Case] | None = None
+) -> QuerySet[ShelterStay]:
+    return _on_visible_cases(ShelterStay, user, visible=visible).select_related(
+        "service", "child", "delivery"
+    )
 
 
 def dv_section(user, case: Case) -> dict:
+    visible = cases_visible_to(user)  # the reader's lookups, once for the section
     return {
-        "assessments": list(dv_assessments_visible_to(user).filter(case=case)),
+        "assessments": list(dv_assessments_visible_to(user, visible=visible).filter(case=case)),
         "orders": list(
-            protection_orders_visible_to(user).filter(case=case).prefetch_related("violations")
+            protection_orders_visible_to(user, visible=visible)
+            .filter(case=case)
+            .prefetch_related("violations")
         ),
-        "stays": list(shelter_stays_visible_to(user).filter(case=case)),
+        "stays": list(shelter_stays_visible_to(user, visible=visible).filter(case=case)),
     }
 
 

@@ -81,3 +81,19 @@ def test_justice_step_forms_are_fetched_with_the_same_checks(places):
     assert client_for(member).get(url, **HX).status_code == 403
     stranger = worker_of(team("mdt-kherlen", "2101"))
     assert client_for(stranger).get(url, **HX).status_code == 404
+
+
+def test_the_case_page_looks_up_the_readers_visibility_a_few_times_not_per_record_type(places):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    worker = worker_of(team())
+    case = register(worker, assigned_worker=worker)
+    client = client_for(worker)
+    client.get(reverse("cases:detail", args=[case.pk]))
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("cases:detail", args=[case.pk]))
+    assert page.status_code == 200 and 'data-testid="justice-panel"' in page.content.decode()
+    grants = [q for q in queries.captured_queries if '"cases_accessgrant"' in q["sql"]]
+    # the case itself, whether it is editable, the justice section, the DV section
+    assert len(grants) <= 4, len(grants)
