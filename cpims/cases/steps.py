@@ -1,7 +1,8 @@
 """Each workflow step once: its form (used by the page and the API alike) and the service call.
 
 A page POSTs to /cases/<id>/step/<name>/, the API to /api/v1/cases/<id>/<name>/; both validate
-with the same form and call the same service, so the rules cannot drift apart.
+with the same form and call the same service, so the rules cannot drift apart. A GET of the page
+URL gives the empty form (the case page fetches it when the step is opened).
 """
 
 from collections.abc import Callable

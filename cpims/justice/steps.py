@@ -1,6 +1,7 @@
 """The justice and domestic-violence steps on a case, once: title, form and service call.
-Pages POST to /justice/case/<id>/<name>/, the API to /api/v1/case-sectors/<id>/<name>/; both
-validate with the same form and call the same service.
+Pages POST to /justice/case/<id>/<name>/ (a GET there gives the empty form, fetched when the step
+is opened), the API to /api/v1/case-sectors/<id>/<name>/; both validate with the same form and
+call the same service.
 
 Justice steps need `justice.view` as well as a case the user may edit."""
 
