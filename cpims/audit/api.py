@@ -3,6 +3,7 @@ from rest_framework import serializers, viewsets
 from cpims.audit.models import AuditEvent
 from cpims.audit.selectors import audit_events_search
 from cpims.core.access import HasCapability
+from cpims.core.pagination import CappedLimitOffsetPagination
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
@@ -29,6 +30,7 @@ class AuditEventViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = AuditEventSerializer
     permission_classes = [HasCapability]
     required_capability = "audit.view"
+    pagination_class = CappedLimitOffsetPagination
 
     def get_queryset(self):
         params = self.request.query_params

@@ -1,10 +1,10 @@
 from django import forms
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from cpims.audit.selectors import audit_events_search
 from cpims.core.access import require_capability
+from cpims.core.pagination import CappedPaginator
 
 
 class AuditSearchForm(forms.Form):
@@ -25,5 +25,6 @@ def event_list(request):
     form = AuditSearchForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     events = audit_events_search(user=request.user, **filters)
-    page = Paginator(events, 100).get_page(request.GET.get("page"))
+    # Counted up to the cap: the log's millions of events are not counted for a page of 100.
+    page = CappedPaginator(events, 100).get_page(request.GET.get("page"))
     return render(request, "audit/event_list.html", {"form": form, "page": page})

@@ -21,6 +21,7 @@ from cpims.cases.sensitive import visible_harms
 from cpims.cases.steps import STEPS
 from cpims.core.access import HasCapability, get_visible_or_404
 from cpims.core.idempotency import IDEMPOTENCY_KEY, idempotent
+from cpims.core.pagination import CappedLimitOffsetPagination
 from cpims.geo.models import Location
 from cpims.registry.selectors import persons_visible_to
 
@@ -107,6 +108,7 @@ class CaseViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = CaseSerializer
     permission_classes = [HasCapability]
+    pagination_class = CappedLimitOffsetPagination
     required_capabilities = {"GET": "cases.view", "POST": "cases.edit"}
 
     def get_queryset(self):

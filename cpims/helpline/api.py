@@ -18,6 +18,7 @@ from cpims.cases.models import Case
 from cpims.core.access import get_visible_or_404
 from cpims.core.idempotency import IDEMPOTENCY_KEY, idempotent
 from cpims.core.numbers import is_number_text
+from cpims.core.pagination import CappedLimitOffsetPagination
 from cpims.helpline import handover, services
 from cpims.helpline.contact_rows import relations_primed
 from cpims.helpline.models import Contact, ContactCategory, current_version
@@ -81,6 +82,7 @@ class ContactViewSet(
 
     serializer_class = ContactSerializer
     permission_classes = [AnyCapability]
+    pagination_class = CappedLimitOffsetPagination
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def capabilities_for(self, request):

@@ -9,6 +9,7 @@ from cpims.cases.errors import TransitionError
 from cpims.cases.selectors import cases_visible_to
 from cpims.core.access import HasCapability, get_visible_or_404
 from cpims.core.idempotency import IDEMPOTENCY_KEY, idempotent
+from cpims.core.pagination import CappedLimitOffsetPagination
 from cpims.geo.models import Location
 from cpims.referrals import services
 from cpims.referrals.choices import Status, Urgency
@@ -171,6 +172,7 @@ class ReferralViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ReferralSerializer
     queryset = Referral.objects.none()
+    pagination_class = CappedLimitOffsetPagination
 
     def get_queryset(self):
         return referrals_visible_to(self.request.user).order_by("-sent_at")

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 
 from cpims.core.access import HasCapability, get_visible_or_404
 from cpims.core.idempotency import IDEMPOTENCY_KEY, idempotent
+from cpims.core.pagination import CappedLimitOffsetPagination
 from cpims.geo.models import Location
 from cpims.registry import services
 from cpims.registry.identity.regno import RegnoError, parse_regno
@@ -134,6 +135,7 @@ class PersonViewSet(
 
     serializer_class = PersonSerializer
     permission_classes = [HasCapability]
+    pagination_class = CappedLimitOffsetPagination
     required_capabilities = {
         "GET": "registry.view",
         "POST": "registry.edit",
