@@ -95,6 +95,8 @@ class Referral(models.Model):
         ordering = ["-sent_at"]
         indexes = [
             models.Index(fields=["to_agency", "status", "sent_at"], name="referral_inbox_idx"),
+            # A provider's inbox, newest first, without a status filter: reads its page and stops.
+            models.Index(fields=["to_agency", "sent_at"], name="referral_agency_sent_idx"),
             models.Index(fields=["status", "due_at"], name="referral_due_idx"),
         ]
 

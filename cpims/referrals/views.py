@@ -10,6 +10,7 @@ from cpims.accounts.models import Agency
 from cpims.cases.errors import TransitionError
 from cpims.cases.selectors import cases_editable_by, cases_visible_to
 from cpims.core.access import get_visible_or_404, require_capability
+from cpims.core.pagination import CappedPaginator
 from cpims.geo.models import Location
 from cpims.referrals import services
 from cpims.referrals.forms import (
@@ -234,7 +235,8 @@ def inbox(request):
     status = request.GET.get("status", "")
     if status:
         referrals = referrals.filter(status=status)
-    page = Paginator(referrals.order_by("-sent_at"), 50).get_page(request.GET.get("page"))
+    # Counted up to the cap: a busy provider's tens of thousands are not counted for a page.
+    page = CappedPaginator(referrals.order_by("-sent_at"), 50).get_page(request.GET.get("page"))
     return render(request, "referrals/inbox.html", {"page": page, "status": status})
 
 
