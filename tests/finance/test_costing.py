@@ -93,3 +93,22 @@ def test_nothing_without_the_finance_capability(world):
 
     report = services_cost(user=make_user(role="social_worker"), root_path="MN/", **PERIOD)
     assert report.total == 0 and report.costed == 0
+
+
+def test_children_served_are_those_of_costed_cases_each_once(world):
+    """Counted in the database (issue 10): a child of two costed cases counts once; the
+    children of a case whose deliveries are all uncosted, not at all."""
+    from cpims.cases.models import CaseChild
+
+    before = services_cost(user=finance_officer("MN"), root_path="MN/", **PERIOD)
+    ub_child = CaseChild.objects.filter(case__in=before.cases).first()
+    uncosted_only = world.case("110751")
+    world.deliver(uncosted_only, "medical", "1", "2025-05-06")  # no medical norm
+    second = world.case("6701")
+    world.deliver(second, "shelter", "1", "2025-04-01")  # costed
+    CaseChild.objects.create(case=second, person=ub_child.person)  # a child of two cases
+    report = services_cost(user=finance_officer("MN"), root_path="MN/", **PERIOD)
+    assert (
+        before.children == 3 and uncosted_only.pk not in report.cases and second.pk in report.cases
+    )
+    assert report.children == 3 + 1  # the second case's own child; the shared one once
