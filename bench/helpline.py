@@ -802,7 +802,8 @@ def stop(proc: subprocess.Popen) -> None:
 
 
 def tree_cpu_seconds(pid: int) -> float:
-    """utime + stime of a process and its children (gunicorn master and workers)."""
+    """utime + stime of a process and its children (gunicorn master and workers), with the
+    master's reaped children (workers recycled by `max_requests` during a phase)."""
     tick = os.sysconf("SC_CLK_TCK")
     total = 0.0
     pids = [pid]
@@ -815,6 +816,8 @@ def tree_cpu_seconds(pid: int) -> float:
         except OSError:
             continue
         total += (int(fields[11]) + int(fields[12])) / tick
+        if p == pid:  # cutime + cstime: the workers the master has reaped
+            total += (int(fields[13]) + int(fields[14])) / tick
     return total
 
 
