@@ -148,9 +148,7 @@ def services_cost(
         "delivered_on",
         "units",
     )
-    delivered = set()
     for case_id, kind, unit, level, path, provider, day, units in rows.iterator(chunk_size=2000):
-        delivered.add(case_id)
         area = area_key(path, root_path)
         amount = book.cost(service_type=kind, unit=unit, path=path, day=day, units=units)
         if amount is None:
@@ -158,15 +156,11 @@ def services_cost(
             continue
         report.add(amount=amount, area=area, level=level, provider=provider, day=day, kind=kind)
         report.cases.add(case_id)
-    # The children of the costed cases, counted in the database (issue 10: 20 k pairs read at
-    # national scale); the cases with only uncosted deliveries, usually none, left out.
-    report.children = (
-        CaseChild.objects.filter(case__in=deliveries.values("case_id"))
-        .exclude(case_id__in=delivered - report.cases)
-        .values("person_id")
-        .distinct()
-        .count()
-    )
+    if report.cases:  # else no child was served at a known cost: nothing to read
+        served = CaseChild.objects.filter(case__in=deliveries.values("case_id")).values_list(
+            "case_id", "person_id"
+        )
+        report.children = len({person for case, person in served if case in report.cases})
     return report
 
 

@@ -96,9 +96,19 @@ def test_nothing_without_the_finance_capability(world):
 
 
 def test_children_served_are_those_of_costed_cases_each_once(world):
-    """Counted in the database (issue 10): a child of two costed cases counts once; the
-    children of a case whose deliveries are all uncosted, not at all."""
+    """A child of two costed cases counts once; the children of a case whose deliveries are
+    all uncosted, not at all; and with nothing costed, they are not read (issue 10: the 20 k
+    case-child pairs of a national year with no norms in force)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     from cpims.cases.models import CaseChild
+
+    december = {"date_from": date(2024, 12, 1), "date_to": date(2024, 12, 31)}
+    with CaptureQueriesContext(connection) as captured:
+        nothing = services_cost(user=finance_officer("MN"), root_path="MN/", **december)
+    assert nothing.uncosted_count == 1 and nothing.children == 0
+    assert not [q for q in captured.captured_queries if "cases_casechild" in q["sql"]]
 
     before = services_cost(user=finance_officer("MN"), root_path="MN/", **PERIOD)
     ub_child = CaseChild.objects.filter(case__in=before.cases).first()
