@@ -100,6 +100,12 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--app-workers", type=int, default=4, help="gunicorn sync workers")
     p.add_argument("--seed", type=int, default=108)
     p.add_argument(
+        "--phases",
+        type=lambda text: tuple(k for k in ("data", "quick", "mix") if k in text.split(",")),
+        default=("data", "quick", "mix"),
+        help="throughput phases to run, comma-separated: data, quick, mix (default all)",
+    )
+    p.add_argument(
         "--data-share",
         type=float,
         default=DATA_SHARE,
@@ -1126,7 +1132,7 @@ def throughput_benchmark(args, url: str, token: str, user) -> dict:
     var_dir = tempfile.mkdtemp(prefix="cpims-hbench-")
     proc, port = start_gunicorn(url, args.app_workers, var_dir)
     try:
-        for label in PHASES:
+        for label in args.phases:
             choose = api_choice(label, data_body, quick_body, args.data_share)
             drive(args.clients, 2, api_work(port, token, choose))  # warm-up
             cpu0 = tree_cpu_seconds(proc.pid)
@@ -1151,17 +1157,17 @@ def throughput_benchmark(args, url: str, token: str, user) -> dict:
             "contact_id bigint, prev_hash text, hash text)"
         )
         conn.execute("INSERT INTO bench_chain_head VALUES (1, 0, '') ON CONFLICT DO NOTHING")
-    for label in (*PHASES, "quick_chained"):
+    chained = ("quick_chained",) if "quick" in args.phases else ()
+    for label in (*args.phases, *chained):
         result = drive(args.clients, args.duration, raw_work(url, label, ids, args.data_share))
         results[f"raw_{label}"] = result
         print(f"raw {label}: {json.dumps(result, ensure_ascii=False)}", flush=True)
-    for label, app_label in (*((p, p) for p in PHASES), ("quick_chained", "quick")):
+    for label, app_label in (*((p, p) for p in args.phases), *((c, "quick") for c in chained)):
         app, raw = results[f"app_{app_label}"], results[f"raw_{label}"]
         results[f"ratio_{label}"] = round(raw["rate"] / app["rate"], 2) if app["rate"] else None
     return results
 
 
-PHASES = ("data", "quick", "mix")
 DATA_PATH, QUICK_PATH = "/api/v1/contacts/", "/api/v1/contacts/quick/"
 
 
@@ -1194,6 +1200,8 @@ def print_throughput(args, res: dict) -> None:
         "raw_quick_chained": "raw psycopg, INSERT + hash-chained audit row (head locked) + COMMIT",
     }
     for key, name in names.items():
+        if key not in res:
+            continue
         r = res[key]
         server = r.get("server_cpu_ms_per_request", "–")
         print(
@@ -1201,14 +1209,14 @@ def print_throughput(args, res: dict) -> None:
             f"| {r['errors']} | {r['client_cores']} | {server} | {r['machine_busy']} % "
             f"| {r['load_avg']} |"
         )
-    for label in PHASES:
+    for label in args.phases:
         if res[f"app_{label}"]["error_sample"]:
             print(f"\nfirst {label} error: {res[f'app_{label}']['error_sample']}")
-    print(
-        f"\nraw/app throughput: counselling {res['ratio_data']}x, one-click {res['ratio_quick']}x,"
-        f" mix {res['ratio_mix']}x (one-click against the chained raw insert:"
-        f" {res['ratio_quick_chained']}x)"
-    )
+    kinds = {"data": "counselling", "quick": "one-click", "mix": "mix"}
+    ratios = ", ".join(f"{kinds[p]} {res[f'ratio_{p}']}x" for p in args.phases)
+    if "ratio_quick_chained" in res:
+        ratios += f" (one-click against the chained raw insert: {res['ratio_quick_chained']}x)"
+    print(f"\nraw/app throughput: {ratios}")
 
 
 # --- Main -----------------------------------------------------------------------------------
@@ -1297,7 +1305,7 @@ def summary(args, report: dict) -> None:
         )
     if "throughput" in report:
         res = report["throughput"]
-        for label in PHASES:
+        for label in args.phases:
             app, raw = res[f"app_{label}"], res[f"raw_{label}"]
             ok = "OK" if app["rate"] >= TARGET_RATE else "BELOW TARGET"
             print(
