@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from cpims.core.inserts import rows_insert
 from cpims.helpline.models import (
     Category,
     Contact,
@@ -55,7 +56,7 @@ def categories_resolve(
 def categories_write(contact: Contact, categories: list[Category], *, new: bool) -> list:
     if not new:
         ContactCategory.objects.filter(contact=contact).delete()
-    return ContactCategory.objects.bulk_create(
+    return rows_insert(
         [
             ContactCategory(contact=contact, category=c, is_primary=c == contact.primary_category)
             for c in categories
@@ -71,16 +72,14 @@ def values_write(model, contact: Contact, column: str, values: list[str], *, new
     if not new:
         model.objects.filter(contact=contact).exclude(**{f"{column}__in": values}).delete()
         have = set(model.objects.filter(contact=contact).values_list(column, flat=True))
-    return model.objects.bulk_create(
-        [model(contact=contact, **{column: v}) for v in values if v not in have]
-    )
+    return rows_insert([model(contact=contact, **{column: v}) for v in values if v not in have])
 
 
 def ordered_write(model, contact: Contact, rows: list, values_of, *, new: bool) -> list:
     """Make the contact's rows of `model` (children, perpetrators) match `rows`, in order:
     a new contact gets one bulk INSERT; an edit updates rows by id and deletes the rest."""
     if new:
-        return model.objects.bulk_create(
+        return rows_insert(
             [model(contact=contact, sort=sort, **values_of(row)) for sort, row in enumerate(rows)]
         )
     current = model.objects.filter(contact=contact)

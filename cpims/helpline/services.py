@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cpims.audit.services import AuditEntry, audit_record_many
+from cpims.core.inserts import rows_insert
 from cpims.geo.models import Location
 from cpims.helpline.choices import (
     FORM_VERSION,
@@ -414,7 +415,7 @@ def contact_create(
     if complete and contact.urgency != Urgency.EMERGENCY:
         _complete_fields(contact)
         contact.outcome = contact.outcome or _default_outcome(contact)
-        contact.save()
+        rows_insert([contact])
         written = rows_write(contact, data, categories, new=True)
         relations_prime(contact, written)
         snapshot = {**_own_snapshot(contact), **snapshot_of_written(written)}
