@@ -137,8 +137,9 @@ class ContactViewSet(
     def create(self, request, *args, **kwargs):
         payload = ContactWriteSerializer(data=request.data, context={"request": request})
         payload.is_valid(raise_exception=True)
-        version = current_version()
-        data = payload.to_data(version_id=version.pk)
+        data = payload.to_data(version_id=None)  # the current version's categories
+        named = data.primary_category or next(iter(data.categories or []), None)
+        version = named.version if named is not None else current_version()
         data.fields.setdefault("call_type", "data")
         start = {"channel": data.fields.pop("channel", "phone")}
         if "started_at" in data.fields:

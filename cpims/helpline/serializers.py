@@ -221,13 +221,20 @@ class ContactWriteSerializer(PrebuiltSerializer):
     def validate_callback_number(self, value):
         return self._phone(value)
 
-    def to_data(self, *, version_id: int) -> ContactData:
+    def to_data(self, *, version_id: int | None) -> ContactData:
+        """The service's input; categories from taxonomy version `version_id`, or from the
+        current one (None), each then carrying its version (no separate query for it)."""
         data = self.validated_data
         user = self.context["request"].user
         codes = list(data.get("categories", []))
         if data.get("primary_category"):
             codes.insert(0, data["primary_category"])
-        found = {c.code: c for c in Category.objects.filter(version_id=version_id, code__in=codes)}
+        categories = Category.objects.filter(code__in=codes)
+        if version_id is None:
+            categories = categories.filter(version__is_current=True).select_related("version")
+        else:
+            categories = categories.filter(version_id=version_id)
+        found = {c.code: c for c in categories}
         missing = sorted(set(codes) - set(found))
         if missing:
             raise serializers.ValidationError({"categories": [f"unknown: {', '.join(missing)}"]})
