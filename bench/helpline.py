@@ -754,20 +754,26 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# Production settings (not DEBUG) for the server under test; bench/profile_contact.py too.
+SERVER_ENV = {
+    "DJANGO_SETTINGS_MODULE": "cpims.settings",
+    "DEBUG": "0",
+    "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789abcdefghij",
+    "ALLOWED_HOSTS": "127.0.0.1",
+    "CPIMS_SSL_REDIRECT": "0",
+    "CPIMS_SECURE_COOKIES": "0",
+    "CPIMS_STATIC_MANIFEST": "0",
+    "CPIMS_DEMO": "0",
+    "CPIMS_LOG_LEVEL": "WARNING",
+}
+
+
 def start_gunicorn(database_url: str, workers: int, var_dir: str) -> tuple[subprocess.Popen, int]:
     port = free_port()
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "cpims.settings",
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789abcdefghij",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "CPIMS_SSL_REDIRECT": "0",
-        "CPIMS_SECURE_COOKIES": "0",
-        "CPIMS_STATIC_MANIFEST": "0",
-        "CPIMS_DEMO": "0",
+        **SERVER_ENV,
         "CPIMS_VAR_DIR": var_dir,
-        "CPIMS_LOG_LEVEL": "WARNING",
         "DATABASE_URL": database_url,
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_WORKERS": str(workers),

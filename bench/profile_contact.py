@@ -68,24 +68,13 @@ def environ(path: str, body: bytes, token: str) -> dict:
 
 def main() -> None:
     args = parse_args()
-    # As bench/helpline.py starts gunicorn: production settings, not DEBUG.
-    for name, value in {
-        "DJANGO_SETTINGS_MODULE": "cpims.settings",
-        "DEBUG": "0",
-        "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789abcdefghij",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "CPIMS_SSL_REDIRECT": "0",
-        "CPIMS_SECURE_COOKIES": "0",
-        "CPIMS_STATIC_MANIFEST": "0",
-        "CPIMS_DEMO": "0",
-        "CPIMS_LOG_LEVEL": "WARNING",
-    }.items():
-        os.environ[name] = value
+    from helpline import SERVER_ENV, api_token, contact_bodies  # the server as helpline.py runs it
+
+    os.environ.update(SERVER_ENV)
     from django.core.wsgi import get_wsgi_application
 
     application = get_wsgi_application()
     from django.db import connection
-    from helpline import api_token, contact_bodies
 
     from cpims.accounts.models import User
     from cpims.geo.models import Location
