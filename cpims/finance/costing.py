@@ -7,14 +7,25 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.db import connection
+from django.db.models import Case, Count, DecimalField, F, Max, Min, Q, Sum, Value, When
+from django.db.models.functions import Round, TruncMonth
+
 from cpims.cases.models import CaseChild
 from cpims.finance.models import AreaMultiplier, UnitCost
-from cpims.finance.money import ONE, ZERO, round_mnt
+from cpims.finance.money import CENT, ONE, ZERO, round_mnt
 from cpims.finance.selectors import deliveries_costable_by, unmet_referrals_costable_by
 
 
 def _valid(item, day: date) -> bool:
     return item.valid_from <= day and (item.valid_to is None or day <= item.valid_to)
+
+
+def _valid_q(item, field: str = "delivered_on") -> Q:
+    valid = Q(**{f"{field}__gte": item.valid_from})
+    if item.valid_to is not None:
+        valid &= Q(**{f"{field}__lte": item.valid_to})
+    return valid
 
 
 def _prefixes(path: str) -> list[str]:
@@ -66,6 +77,51 @@ class NormBook:
             return None
         return round_mnt(units * norm.amount * self.factor_on(path, service_type, day))
 
+    def costed_q(self, field: str = "delivered_on") -> Q:
+        """Deliveries with a norm valid on their date: exactly those `cost` does not return
+        None for (an empty book: none)."""
+        q = Q(pk__in=[])
+        for (service_type, unit), norms in self.norms.items():
+            for norm in norms:
+                q |= Q(service_type=service_type, unit=unit) & _valid_q(norm, field)
+        return q
+
+    def cost_sql(self):
+        """`cost` as one SQL expression over a delivery (PostgreSQL: exact numeric; ROUND of a
+        numeric is half away from zero, as ROUND_HALF_UP), NULL when no norm is valid."""
+        money = DecimalField(max_digits=30, decimal_places=10)
+        norm = Case(
+            *[
+                When(
+                    Q(service_type=kind, unit=unit) & _valid_q(item),
+                    then=Value(item.amount, output_field=money),
+                )
+                for (kind, unit), norms in self.norms.items()
+                for item in norms
+            ],
+            output_field=money,
+        )
+        # The most specific area first, a type's own multiplier before the every-type one: the
+        # first WHEN that holds is what `factor_on` returns.
+        ordered = sorted(
+            (item for items in self.multipliers.values() for item in items),
+            key=lambda m: (-m.location.path.count("/"), m.service_type == ""),
+        )
+        factor = Case(
+            *[
+                When(
+                    Q(location__path__startswith=item.location.path)
+                    & (Q(service_type=item.service_type) if item.service_type else Q())
+                    & _valid_q(item),
+                    then=Value(item.factor, output_field=money),
+                )
+                for item in ordered
+            ],
+            default=Value(ONE, output_field=money),
+            output_field=money,
+        )
+        return Round(F("units") * norm * factor, output_field=money)
+
 
 def area_key(path: str, root_path: str) -> str:
     """The area a place is reported under: the unit directly inside `root_path` that holds it
@@ -110,9 +166,20 @@ class CostReport:
     def uncosted_count(self) -> int:
         return sum(u.count for u in self.uncosted.values())
 
-    def add(self, *, amount: Decimal, area: str, level: str, provider: int, day: date, kind: str):
+    def add(
+        self,
+        *,
+        amount: Decimal,
+        area: str,
+        level: str,
+        provider: int,
+        day: date,
+        kind: str,
+        count: int = 1,
+    ):
+        """`count` deliveries costing `amount` together (each its own rounded cost)."""
         self.total += amount
-        self.costed += 1
+        self.costed += count
         self.by_area[area] += amount
         self.by_level[level] += amount
         self.by_area_level[(area, level)] += amount
@@ -121,46 +188,118 @@ class CostReport:
         self.by_type[kind] += amount
 
     def miss(self, *, service_type: str, unit: str, area: str, day: date, units: Decimal):
+        self.miss_many(
+            service_type=service_type, unit=unit, area=area, first=day, last=day, units=units
+        )
+
+    def miss_many(
+        self,
+        *,
+        service_type: str,
+        unit: str,
+        area: str,
+        first: date,
+        last: date,
+        units: Decimal,
+        count: int = 1,
+    ):
         item = self.uncosted.setdefault(
             (service_type, unit, area), Uncosted(service_type=service_type, unit=unit, area=area)
         )
-        item.count += 1
+        item.count += count
         item.units += units
-        item.first = min(item.first or day, day)
-        item.last = max(item.last or day, day)
+        item.first = min(item.first or first, first)
+        item.last = max(item.last or last, last)
+
+
+def _add_summed(report: CostReport, costed, *, book: NormBook, root_path: str) -> None:
+    """The deliveries' rounded costs summed in the database: by type, level, place and
+    provider, then by month (two small groupings, not one by all five: 9 k rows a year)."""
+    amount = Sum(book.cost_sql())
+    groups = (
+        costed.values_list("service_type", "level", "location__path", "provider_id")
+        .annotate(n=Count("pk"), amount=amount)
+        .order_by()
+    )
+    for kind, level, path, provider, n, cost in groups:
+        area = area_key(path, root_path)
+        report.total += cost
+        report.costed += n
+        report.by_area[area] += cost
+        report.by_level[level] += cost
+        report.by_area_level[(area, level)] += cost
+        report.by_provider[provider] += cost
+        report.by_type[kind] += cost
+    months = costed.values_list(TruncMonth("delivered_on")).annotate(amount=amount).order_by()
+    for month, cost in months:
+        report.by_month[f"{month:%Y-%m}"] += cost
+
+
+def _add_grouped(report: CostReport, costed, *, book: NormBook, root_path: str) -> None:
+    """The deliveries that cost the same each (type, unit, place, date, units) counted
+    together, one rounded cost × their count."""
+    groups = (
+        costed.values_list(
+            "service_type", "unit", "level", "location__path", "provider_id", "delivered_on",
+            "units",
+        )
+        .annotate(n=Count("pk"))
+        .order_by()
+    )  # fmt: skip
+    for kind, unit, level, path, provider, day, units, n in groups.iterator(chunk_size=2000):
+        amount = book.cost(service_type=kind, unit=unit, path=path, day=day, units=units)
+        area = area_key(path, root_path)
+        report.add(
+            amount=amount * n, area=area, level=level, provider=provider, day=day, kind=kind,
+            count=n,
+        )  # fmt: skip
 
 
 def services_cost(
     *, user, date_from: date, date_to: date, root_path: str, book: NormBook | None = None
 ) -> CostReport:
     """Cost of the services delivered between two dates (inclusive) in the user's scope,
-    grouped by area under `root_path`, level, provider, month and service type."""
+    grouped by area under `root_path`, level, provider, month and service type.
+
+    Summed in the database, not delivery by delivery (issue 10: ~20 k deliveries a national
+    year): each delivery's cost rounded, then summed (PostgreSQL) or the deliveries that cost
+    the same counted together (SQLite), so every figure is the sum of the deliveries' own
+    rounded costs; the uncosted ones are counted by type, unit and place."""
     book = book or NormBook()
     report = CostReport()
     deliveries = deliveries_costable_by(user).filter(delivered_on__range=(date_from, date_to))
-    rows = deliveries.values_list(
-        "case_id",
-        "service_type",
-        "unit",
-        "level",
-        "location__path",
-        "provider_id",
-        "delivered_on",
-        "units",
+    costed = book.costed_q()
+    uncosted = (
+        deliveries.exclude(costed)
+        .values_list("service_type", "unit", "location__path")
+        .annotate(n=Count("pk"), units=Sum("units"), first=Min("delivered_on"))
+        .annotate(last=Max("delivered_on"))
+        .order_by()
     )
-    for case_id, kind, unit, level, path, provider, day, units in rows.iterator(chunk_size=2000):
-        area = area_key(path, root_path)
-        amount = book.cost(service_type=kind, unit=unit, path=path, day=day, units=units)
-        if amount is None:
-            report.miss(service_type=kind, unit=unit, area=area, day=day, units=units)
-            continue
-        report.add(amount=amount, area=area, level=level, provider=provider, day=day, kind=kind)
-        report.cases.add(case_id)
-    if report.cases:  # else no child was served at a known cost: nothing to read
-        served = CaseChild.objects.filter(case__in=deliveries.values("case_id")).values_list(
-            "case_id", "person_id"
+    for kind, unit, path, n, units, first, last in uncosted:
+        report.miss_many(
+            service_type=kind,
+            unit=unit,
+            area=area_key(path, root_path),
+            first=first,
+            last=last,
+            units=units.quantize(CENT),  # SQLite sums in floating point: back to the cent
+            count=n,
         )
-        report.children = len({person for case, person in served if case in report.cases})
+    if not book.norms:  # nothing can be costed
+        return report
+    if connection.vendor == "postgresql":
+        _add_summed(report, deliveries.filter(costed), book=book, root_path=root_path)
+    else:  # SQLite multiplies in floating point: one rounded cost per group, in Python
+        _add_grouped(report, deliveries.filter(costed), book=book, root_path=root_path)
+    if report.costed:  # else no child was served at a known cost: nothing to read
+        report.cases = set(
+            deliveries.filter(costed).values_list("case_id", flat=True).distinct().order_by()
+        )
+        # Counted in the database: the children of the cases with a costed delivery (a
+        # positive subquery, not 13413ba's NOT IN of the uncosted-only cases).
+        served = CaseChild.objects.filter(case__in=deliveries.filter(costed).values("case_id"))
+        report.children = served.values("person_id").distinct().count()
     return report
 
 
