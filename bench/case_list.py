@@ -856,6 +856,8 @@ def restriction_rule() -> bool:
     from cpims.cases import selectors
 
     source = inspect.getsource(selectors.cases_visible_to)
+    if hasattr(selectors, "case_visibility"):  # the rules moved there; cases_visible_to calls it
+        source += inspect.getsource(selectors.case_visibility)
     return "restricted" in source or "_restriction(" in source
 
 

@@ -100,6 +100,9 @@ class Case(models.Model):
             models.Index(fields=["assigned_worker", "is_open"], name="case_worker_open_idx"),
             models.Index(fields=["location", "opened_at"], name="case_place_opened_idx"),
             models.Index(fields=["stage", "risk"], name="case_stage_risk_idx"),
+            # The case list's order (`case_list`): a reader who sees much of the country (an
+            # area officer) walks it and stops at the page's rows instead of sorting them all.
+            models.Index(fields=["-opened_at", "-id"], name="case_newest_idx"),
             models.Index(fields=["created_by_agency", "opened_at"], name="case_creator_idx"),
             # Lists of open cases, newest first, and area lists (partial: open cases only).
             models.Index(
