@@ -33,6 +33,7 @@ query of every screen over the goal (PostgreSQL).
 from __future__ import annotations
 
 import argparse
+import gc
 import io
 import json
 import os
@@ -347,6 +348,11 @@ def bench(users: dict, rec: dict, runs: int, match: str) -> list[dict]:
 
     clients: dict[str, Client] = {}
     out = []
+    # As a server worker: gunicorn freezes the heap it preloaded (deploy/gunicorn.conf.py), so
+    # a full garbage collection does not walk Django, the app and here the bench's own setup
+    # (without it one request in ~15 paid a 100 ms collection, and with n = 5 p95 is the max).
+    gc.collect()
+    gc.freeze()
     for screen in screens(users, rec):
         if match not in screen.label:
             continue

@@ -6,6 +6,7 @@ Synchronous workers with a few threads: the app is database-bound and short requ
 (see docs/deployment.md for sizing and docs/benchmarks.md for measured figures).
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -29,5 +30,15 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(D)sus'
 # Load the app in the master, so workers start fast and share read-only memory.
 preload_app = True
+
+
+def pre_fork(server, worker):
+    """Freeze what the master preloaded before forking a worker: the garbage collector then
+    never walks those objects again (a full collection in a worker paused a request for
+    ~100 ms) and never writes to their pages (they stay shared between the workers)."""
+    gc.collect()
+    gc.freeze()
+
+
 # Worker heartbeat files; in containers point this at a memory file system (/dev/shm).
 worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR") or None
