@@ -6,7 +6,7 @@ they cost about 1.1 ms of CPU per write, mostly compiling SQL that never changes
 is built once per kind of database.
 """
 
-from django.db import router
+from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from cpims.audit.models import AuditChainHead, AuditEvent
@@ -16,8 +16,6 @@ HEAD_ID = 1
 
 
 def chain_connection() -> BaseDatabaseWrapper:
-    from django.db import connections
-
     return connections[router.db_for_write(AuditEvent)]
 
 
